@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from samspil.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the synthetic demo: organisations, branches, one user per role and about 200 "
+        "households. Safe to run again: users get their demo password back, households are "
+        "created only the first time."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=200)
+
+    def handle(self, *args, households: int, **options):
+        users, created = demo.seed(households=households)
+        self.stdout.write(f"Demo households created now: {created}")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for user in users:
+            role = user.get_role_display() if user.role else "platform administrator (admin)"
+            org = f" — {user.organisation}" if user.organisation else ""
+            branches = ", ".join(b.name for b in user.branches.all())
+            where = f" ({branches})" if branches else ""
+            self.stdout.write(f"  {user.username:<20} {role}{org}{where}")

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from samspil.core.access import role_required
+from samspil.core.models import AuditEvent, Role
+from samspil.core.selectors import audit_event_list_for_organisation
+from samspil.households.selectors import REGISTRY_ROLES
+
+
+@login_required
+def home(request):
+    if request.user.has_role(*REGISTRY_ROLES):
+        return redirect("households:list")
+    return render(request, "core/home.html")
+
+
+@role_required(Role.ORG_ADMIN)
+def audit_log(request):
+    events = audit_event_list_for_organisation(user=request.user)
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {
+        "page": page, "action": action, "actions": AuditEvent.Action.choices,
+    })

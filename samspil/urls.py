@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from samspil.core.admin import admin_site
+
+urlpatterns = [
+    path("", include("samspil.core.urls")),
+    path("households/", include("samspil.households.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+]
