@@ -76,7 +76,7 @@ def personas(org, other_org, branch, other_branch, coordinator) -> dict[str, Use
 
 
 def make_household(actor, branch, *, last="Jensen", address="Egevej 12", postcode="2610",
-                   phone="+4512345678", children=2) -> Household:
+                   phone="+4520123456", children=2) -> Household:
     pc = Postcode.objects.get(code=postcode)
     members = [member("parent", "Anna", last, datetime.date(1985, 3, 14))]
     for i in range(children):

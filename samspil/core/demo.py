@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from samspil.core.models import Branch, Municipality, Organisation, Role, User
 
@@ -193,7 +194,7 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
     created = 0
     if not Household.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         rng = random.Random(seed_value)
-        today = datetime.date.today()
+        today = timezone.localdate()
         created = _households(rng, orgs[DEMO_ORG], households, today)
     return users, created
 

@@ -85,7 +85,7 @@ class HouseholdForm(forms.ModelForm):
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
             raise ValidationError(
-                _("Enter a valid phone number, for example 12 34 56 78 or +46 70 123 45 67.")
+                _("Enter a valid phone number, for example 20 12 34 56 or +46 70 123 45 67.")
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

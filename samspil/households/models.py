@@ -50,8 +50,8 @@ class Household(models.Model):
     # phone and address so that search is a single indexed-table scan without joins.
     display_name = models.CharField(_("household"), max_length=300, blank=True)
     search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-id"]
@@ -120,8 +120,8 @@ class Person(models.Model):
     work_status = models.CharField(
         _("work or education"), max_length=20, choices=WorkStatus.choices, blank=True
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["role", "birth_date", "id"]
@@ -179,7 +179,7 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -191,6 +191,9 @@ class Consent(models.Model):
                 name="consent_withdrawn_after_given",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on})"
 
     @property
     def is_active(self) -> bool:
@@ -226,12 +229,15 @@ class NeedsAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("assessed by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
         verbose_name = _("needs assessment")
         verbose_name_plural = _("needs assessments")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.assessed_on}"
 
 
 class NeedRating(models.Model):
@@ -249,3 +255,6 @@ class NeedRating(models.Model):
             models.UniqueConstraint(fields=["assessment", "area"], name="need_once_per_area"),
             models.CheckConstraint(condition=Q(level__gte=0, level__lte=3), name="need_level_0_3"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.level}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from django.db import transaction
+from django.utils import timezone
 
 from samspil.core.models import AuditEvent, Branch, User
 from samspil.core.services import audit_record
@@ -49,7 +50,7 @@ class MemberChanges:
 
 
 def _refresh_search_fields(household: Household) -> None:
-    members = list(household.members.all())
+    members = list(household.members.order_by("id"))  # the first registered parent first
     parents = [m for m in members if m.role == MemberRole.PARENT] or members
     household.display_name = " / ".join(m.full_name for m in parents)[:300]
     phone_digits = ""
@@ -99,7 +100,7 @@ def _changed_fields(person: Person, data: MemberData) -> list[str]:
 
 
 def _save_members(*, actor: User, household: Household, changes: MemberChanges) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     for person in changes.deleted:
         audit_record(
             actor=actor, action=Action.DELETE, object_type="households.person",

@@ -1,0 +1,28 @@
+from django.core.management import call_command
+
+from samspil.core.models import Role, User
+from samspil.households.models import Household
+
+
+def test_the_demo_has_every_role_and_can_run_twice(db, capsys):
+    call_command("seed_demo", households=12)
+    first = capsys.readouterr().out
+    call_command("seed_demo", households=12)
+    assert Household.objects.count() == 12
+    roles = set(User.objects.values_list("role", flat=True))
+    assert {r.value for r in Role} <= roles
+    assert "koordinator" in first and "samspil-demo-2026" in first
+    assert User.objects.get(username="koordinator").check_password("samspil-demo-2026")
+    # No CPR numbers in the demo: any well-formed one might belong to a real person.
+    from samspil.households.models import Person
+
+    assert not Person.objects.exclude(cpr_encrypted="").exists()
+
+
+def test_the_demo_is_the_same_each_time(db):
+    call_command("seed_demo", households=5)
+    names = list(Household.objects.order_by("id").values_list("display_name", flat=True))
+    Household.objects.all().delete()
+    call_command("seed_demo", households=5)
+    again = list(Household.objects.order_by("id").values_list("display_name", flat=True))
+    assert names == again
