@@ -1,5 +1,6 @@
 from django.urls import path
 
+import samspil.core.converters  # noqa: F401  (registers the "id" converter)
 from samspil.households import views
 
 app_name = "households"
@@ -7,12 +8,12 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("new/", views.household_create, name="create"),
     path("member-row/", views.member_row, name="member_row"),
-    path("<int:pk>/", views.household_detail, name="detail"),
-    path("<int:pk>/edit/", views.household_edit, name="edit"),
-    path("<int:pk>/members/", views.household_members, name="members"),
-    path("<int:pk>/consents/", views.household_consents, name="consents"),
-    path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw,
+    path("<id:pk>/", views.household_detail, name="detail"),
+    path("<id:pk>/edit/", views.household_edit, name="edit"),
+    path("<id:pk>/members/", views.household_members, name="members"),
+    path("<id:pk>/consents/", views.household_consents, name="consents"),
+    path("<id:pk>/consents/<id:consent_pk>/withdraw/", views.consent_withdraw,
          name="consent_withdraw"),
-    path("<int:pk>/needs/", views.household_needs, name="needs"),
-    path("<int:pk>/audit/", views.household_audit, name="audit"),
+    path("<id:pk>/needs/", views.household_needs, name="needs"),
+    path("<id:pk>/audit/", views.household_audit, name="audit"),
 ]
