@@ -7,6 +7,7 @@ import datetime
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,7 +39,11 @@ class DateInput(forms.DateInput):
 class HouseholdForm(forms.ModelForm):
     postcode = forms.CharField(
         label=gettext_lazy("Postcode"), max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        widget=forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "postal-code",
+            "hx-get": reverse_lazy("households:postcode_town"), "hx-trigger": "keyup changed",
+            "hx-target": "#postcode-town",
+        }),
     )
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.all(), required=False,

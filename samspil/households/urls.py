@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("new/", views.household_create, name="create"),
     path("member-row/", views.member_row, name="member_row"),
+    path("postcode-town/", views.postcode_town, name="postcode_town"),
     path("<id:pk>/", views.household_detail, name="detail"),
     path("<id:pk>/edit/", views.household_edit, name="edit"),
     path("<id:pk>/members/", views.household_members, name="members"),

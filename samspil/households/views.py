@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from samspil.core.access import role_required
-from samspil.core.models import AuditEvent
+from samspil.core.models import AuditEvent, Postcode
 from samspil.core.selectors import audit_event_list_for_household, branch_list_for
 from samspil.core.services import audit_record
 from samspil.households import selectors, services
@@ -96,6 +96,16 @@ def member_row(request):
     form = formset.empty_form
     form.prefix = f"members-{index}"
     return render(request, "households/_member_form.html", {"form": form, "index": index})
+
+
+@registry_access
+def postcode_town(request):
+    """The town and main municipality for a postcode as it is typed (htmx hint)."""
+    code = request.GET.get("postcode", "").strip()
+    postcode = None
+    if code.isdigit() and len(code) == 4:
+        postcode = Postcode.objects.select_related("municipality").filter(code=code).first()
+    return render(request, "households/_postcode_town.html", {"postcode": postcode, "code": code})
 
 
 @registry_access

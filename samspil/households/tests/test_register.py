@@ -141,3 +141,12 @@ def test_birth_date_today_is_accepted_for_a_newborn(coordinator, branch):
         "/households/new/", form_data(branch, [parent(), child(birth=today)])
     )
     assert response.status_code == 302
+
+
+def test_the_postcode_hint_names_town_and_municipality(coordinator):
+    client = client_for(coordinator)
+    hint = client.get("/households/postcode-town/", {"postcode": "2610"}).content.decode()
+    assert "Rødovre · Rødovre Municipality" in hint
+    assert "Unknown postcode" in client.get(
+        "/households/postcode-town/", {"postcode": "0000"}).content.decode()
+    assert client.get("/households/postcode-town/", {"postcode": "26"}).content.strip() == b""
