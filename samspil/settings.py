@@ -83,6 +83,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "samspil.core",
     "samspil.households",
+    "samspil.volunteers",
+    "samspil.engagements",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +126,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "samspil.wsgi.application"
+FORM_RENDERER = "samspil.core.rendering.SamspilFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -203,6 +206,15 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samspil@localhost")
+
+# Screening rules for volunteers (docs/volunteers.md). A child-safety certificate (børneattest)
+# is needed by the roles listed, before matching with a household that has a child under the age
+# limit; it is considered valid for the given number of months after it was checked, and
+# coordinators are warned the given number of days before it ages out.
+CHILD_CERTIFICATE_ROLES = env_list("CHILD_CERTIFICATE_ROLES", ["family_friend"])
+CHILD_CERTIFICATE_AGE_LIMIT = env_int("CHILD_CERTIFICATE_AGE_LIMIT", 15)
+CHILD_CERTIFICATE_VALID_MONTHS = env_int("CHILD_CERTIFICATE_VALID_MONTHS", 24)
+CHILD_CERTIFICATE_WARN_DAYS = env_int("CHILD_CERTIFICATE_WARN_DAYS", 60)
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

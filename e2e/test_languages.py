@@ -1,0 +1,160 @@
+"""Every page of the journeys, completely in Danish (the default) and completely in English.
+
+"Completely Danish" is checked against samspil/locale/da/LC_MESSAGES/django.po: no English
+msgid whose Danish translation differs from it may show in the visible text of a Danish page.
+"Completely English" is the reverse: no Danish translation shows in an English page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+from support import (
+    COORDINATOR,
+    OUTSIDER,
+    PASSWORD,
+    Journey,
+    catalogue,
+    da,
+    danish_strings,
+    household_tab,
+    log_in,
+    member_fieldset,
+    open_registration,
+    page_language,
+    text,
+    untranslated_strings,
+    visible_text,
+)
+
+
+def visit_journey_pages(new_page, household: dict, language: str,
+                        inspect: Callable[[Page, str], None]) -> None:
+    """Open every page the journeys show, in one language, and inspect each."""
+    page = new_page(language=language)
+    page.goto("/accounts/login/")
+    inspect(page, "login")
+    page.get_by_label(text("Username")).fill(COORDINATOR)
+    page.get_by_label(text("Password")).fill(PASSWORD + "-wrong")
+    page.get_by_role("button", name=text("Log in")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    inspect(page, "login-error")
+
+    log_in(page, COORDINATOR)
+    inspect(page, "households")
+    search = page.get_by_role("searchbox", name=text("Search by name, phone or address"))
+    search.fill("Lund")
+    search.press("Enter")
+    expect(page.get_by_role("link", name=household["name"])).to_be_visible()
+    inspect(page, "households-search")
+    search.fill("Ingen-familie-hedder-sådan")
+    search.press("Enter")
+    expect(page.get_by_text(text("No households match your search."))).to_be_visible()
+    inspect(page, "households-search-empty")
+
+    open_registration(page)
+    page.get_by_role("button", name=text("Add member")).click()
+    expect(member_fieldset(page, 1)).to_be_visible()
+    inspect(page, "registration")
+    page.get_by_role("button", name=text("Register household")).click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    inspect(page, "registration-errors")
+
+    page.goto(f"/households/{household['id']}/")
+    inspect(page, "household")
+    for tab, name in [("Edit", "household-edit"), ("Members", "household-members"),
+                      ("Consent", "household-consent"), ("Needs", "household-needs"),
+                      ("Audit log", "household-audit-log")]:
+        household_tab(page, tab)
+        inspect(page, name)
+
+    outsider = new_page(language=language)
+    log_in(outsider, OUTSIDER)
+    inspect(outsider, "households-empty")
+    outsider.goto(f"/households/{household['id']}/")
+    expect(outsider.get_by_role("heading", level=1)).to_have_text(text("Not found"))
+    inspect(outsider, "not-found")
+
+
+def test_every_journey_page_is_completely_danish(new_page, lund_household, server):
+    journey = Journey("danish")
+    untranslated: dict[str, list[str]] = {}
+    wrong_language: list[str] = []
+
+    def inspect(page: Page, step: str) -> None:
+        journey.check(page, step)
+        if page_language(page) != "da":
+            wrong_language.append(f"{step}: <html lang={page_language(page)!r}>")
+        found = untranslated_strings(visible_text(page))
+        if found:
+            untranslated[f"{step} ({page.url})"] = found
+
+    visit_journey_pages(new_page, lund_household, "da", inspect)
+    report = [catalogue().problem] if catalogue().problem else []
+    report += list(server.setup_errors) + wrong_language
+    for where, strings in untranslated.items():
+        report.append(f"{where}:\n    " + "\n    ".join(strings))
+    everywhere = sorted({s for strings in untranslated.values() for s in strings})
+    assert not report, (
+        f"Danish pages show {len(everywhere)} untranslated string(s) from django.po:\n  "
+        + "\n  ".join(everywhere) + "\n\nBy page:\n" + "\n".join(report)
+    )
+
+
+def test_every_journey_page_is_completely_english(new_page, lund_household):
+    journey = Journey("english")
+    danish: dict[str, list[str]] = {}
+    wrong_language: list[str] = []
+
+    def inspect(page: Page, step: str) -> None:
+        journey.check(page, step)
+        if page_language(page) != "en":
+            wrong_language.append(f"{step}: <html lang={page_language(page)!r}>")
+        found = danish_strings(visible_text(page))
+        if found:
+            danish[f"{step} ({page.url})"] = found
+
+    visit_journey_pages(new_page, lund_household, "en", inspect)
+    report = wrong_language + [f"{where}:\n    " + "\n    ".join(strings)
+                               for where, strings in danish.items()]
+    assert not report, "English pages show Danish text:\n" + "\n".join(report)
+
+
+def test_danish_is_the_default_and_the_header_switches_language(new_page):
+    journey = Journey("language-switcher")
+    # A browser that asks for neither Danish nor English gets Danish.
+    page = new_page(language=None, locale="de-DE")
+    page.goto("/accounts/login/")
+    assert page_language(page) == "da"
+    expect(page.get_by_role("heading", level=1)).to_have_text(da("Log in to Samspil"))
+    journey.check(page, "login-default-danish")
+
+    page.get_by_label(text("Language")).select_option(label="English")
+    page.get_by_role("button", name=text("Change language")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Samspil")
+    assert page_language(page) == "en"
+    expect(page.get_by_label("Language")).to_have_value("en")
+    journey.check(page, "login-english")
+
+    log_in(page, COORDINATOR)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Households")
+    page.get_by_label("Language").select_option(label="Dansk")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(da("Households"))
+    assert page_language(page) == "da"
+    expect(page).to_have_url(re.compile(r"/households/$"))
+    journey.check(page, "households-danish")
+
+
+def test_the_danish_check_would_notice_english_text():
+    """The completeness check itself: an English msgid in a Danish text is reported."""
+    entries = [e for e in catalogue().entries if len(e.msgid) >= 12 and "%" not in e.msgid
+               and da(e.msgid) != e.msgid]
+    if not entries:
+        pytest.skip("django.po has no translated entries to try the check with")
+    english = entries[0].msgid
+    found = untranslated_strings(f"Samspil\n{english}\n")
+    assert any(f"«{english}»" in s for s in found), found
