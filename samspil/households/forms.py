@@ -41,7 +41,8 @@ class HouseholdForm(forms.ModelForm):
         label=gettext_lazy("Postcode"), max_length=4,
         widget=forms.TextInput(attrs={
             "inputmode": "numeric", "autocomplete": "postal-code",
-            "hx-get": reverse_lazy("households:postcode_town"), "hx-trigger": "input changed delay:300ms",
+            "hx-get": reverse_lazy("households:postcode_town"),
+            "hx-trigger": "input changed delay:300ms",
             "hx-target": "#postcode-town",
         }),
     )

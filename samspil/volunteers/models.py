@@ -174,7 +174,8 @@ class ChildCertificate(models.Model):
         verbose_name_plural = _("child-safety certificates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(received_on__isnull=True) | Q(received_on__gte=models.F("requested_on")),
+                condition=Q(received_on__isnull=True)
+                | Q(received_on__gte=models.F("requested_on")),
                 name="certificate_received_after_requested",
             ),
             models.CheckConstraint(
