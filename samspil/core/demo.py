@@ -189,13 +189,17 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
     """Create the demo. Users and passwords are reset each time; households only once."""
     orgs = _organisations()
     users = _users(orgs)
+    from samspil.core.demo_engagements import seed_volunteers_and_engagements
     from samspil.households.models import Household
+    from samspil.volunteers.models import Volunteer
 
     created = 0
+    today = timezone.localdate()
     if not Household.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         rng = random.Random(seed_value)
-        today = timezone.localdate()
         created = _households(rng, orgs[DEMO_ORG], households, today)
+    if not Volunteer.objects.filter(organisation=orgs[DEMO_ORG]).exists():
+        seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
     return users, created
 
 

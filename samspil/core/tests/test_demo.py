@@ -26,3 +26,14 @@ def test_the_demo_is_the_same_each_time(db):
     call_command("seed_demo", households=5)
     again = list(Household.objects.order_by("id").values_list("display_name", flat=True))
     assert names == again
+
+
+def test_the_demo_has_volunteers_and_engagements_in_every_state(db):
+    from samspil.engagements.models import Engagement, EngagementState, Meeting
+
+    call_command("seed_demo", households=60)
+    states = set(Engagement.objects.values_list("state", flat=True))
+    assert states == set(EngagementState.values)
+    assert Meeting.objects.exists()
+    frida = User.objects.get(username="frivillig").volunteer
+    assert frida.engagements.filter(state="active").exists()
