@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,16 @@ CHILD_CERTIFICATE_ROLES = env_list("CHILD_CERTIFICATE_ROLES", ["family_friend"])
 CHILD_CERTIFICATE_AGE_LIMIT = env_int("CHILD_CERTIFICATE_AGE_LIMIT", 15)
 CHILD_CERTIFICATE_VALID_MONTHS = env_int("CHILD_CERTIFICATE_VALID_MONTHS", 24)
 CHILD_CERTIFICATE_WARN_DAYS = env_int("CHILD_CERTIFICATE_WARN_DAYS", 60)
+
+# Background work goes through Django's task API (the django-tasks backport of django.tasks).
+# The default backend keeps the queue in the database and `manage.py db_worker` runs it; a real
+# queue (e.g. django-tasks-rq) replaces it by changing TASKS_BACKEND, without code changes.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)
