@@ -28,6 +28,7 @@ from samspil.volunteers.models import (
     VolunteerRole,
     VolunteerStatus,
 )
+from samspil.volunteers.services import search_text_for
 
 V_FIRST = ["Birgit", "Jørgen", "Lone", "Poul", "Kirsten", "Niels", "Marianne", "Erik", "Pia",
            "Bent", "Susanne", "Ole", "Helle", "Finn", "Tove", "Karim", "Leila", "Sofia",
@@ -102,6 +103,8 @@ def _volunteers(rng: random.Random, org: Organisation, today: datetime.date,
                 ChildCertificate.objects.create(
                     volunteer=volunteer, requested_on=today - datetime.timedelta(days=5),
                     consent_deadline=today + datetime.timedelta(days=9))
+            volunteer.search_text = search_text_for(volunteer)
+            volunteer.save(update_fields=["search_text"])
             volunteers.append(volunteer)
     if frivillig is not None:
         # The demo volunteer login is an active family friend in Rødovre.
@@ -112,6 +115,7 @@ def _volunteers(rng: random.Random, org: Organisation, today: datetime.date,
         )
         mine.user, mine.first_name, mine.last_name = frivillig, "Frida", "Frivillig"
         mine.capacity = 3
+        mine.search_text = search_text_for(mine)
         mine.save()
     return volunteers
 

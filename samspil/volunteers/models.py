@@ -93,6 +93,10 @@ class Volunteer(models.Model):
     training_completed_on = models.DateField(_("introduction training completed"), null=True,
                                              blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Kept by the services (volunteers.services): one lower-case text of names, contact,
+    # postcode, town and tags, so that search is one scan without joins, as for households,
+    # and case-insensitive for æ, ø and å on SQLite too.
+    search_text = models.TextField(blank=True, editable=False)
     # Bumped by every change of capacity or status, so a matching plan made before the change
     # can tell that it is stale.
     version = models.PositiveIntegerField(default=1, editable=False)
