@@ -14,6 +14,8 @@ from samspil.households.selectors import REGISTRY_ROLES
 def home(request):
     if request.user.has_role(*REGISTRY_ROLES):
         return redirect("households:list")
+    if request.user.has_role(Role.VOLUNTEER):
+        return redirect("engagements:mine")
     return render(request, "core/home.html")
 
 

@@ -102,8 +102,10 @@ class Engagement(models.Model):
                 | (~Q(type="family_friend") & Q(parent__isnull=False)),
                 name="engagement_parent_matches_type",
             ),
+            # Matched and active engagements have their volunteer; an engagement may end
+            # without one (the family withdrew from the waiting list).
             models.CheckConstraint(
-                condition=Q(state__in=["referred", "waiting"]) | Q(volunteer__isnull=False),
+                condition=~Q(state__in=["matched", "active"]) | Q(volunteer__isnull=False),
                 name="engagement_matched_has_volunteer",
             ),
             models.CheckConstraint(
