@@ -1,11 +1,16 @@
-"""`make bench`: seed a large registry in a database of its own and time the registry pages.
+"""`make bench`: seed large data in a database of its own and time the registry and matching.
 
     .venv/bin/python bench/run.py                      # SQLite in bench/var/ (never var/)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/samspil_bench .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py --only matching      # one of the two
 
-Seeds 50,000 households and 150,000 members once (later runs reuse them), then times the
-household list (first and deeper pages), a search by name and the household detail page for a
-branch coordinator, and writes bench/results/registry-<vendor>.json and .md. See bench/README.md.
+Registry: seeds 50,000 households and 150,000 members once (later runs reuse them), then times
+the household list (first and deeper pages), a search by name and the household detail page for
+a branch coordinator, and writes bench/results/registry-<vendor>.json and .md.
+Matching: seeds 10,000 volunteers and 10,000 waiting engagements once, then times the
+suggestions page and plan-all for the whole organisation (wall time, peak memory, optimal cost
+against first come, first served), and writes bench/results/matching-<vendor>.json and .md.
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -42,28 +47,54 @@ def configure() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["registry", "matching"], default=None,
+                        help="run one benchmark (default: both)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
     parser.add_argument("--households", type=int, default=None,
                         help="seed this many households instead of 50,000 (a quick smoke run; "
                              "results get a -<N> suffix)")
+    parser.add_argument("--matching-size", type=int, default=None,
+                        help="seed this many volunteers and waiting engagements instead of "
+                             "10,000 each (a quick smoke run; results get a -<N> suffix)")
+    parser.add_argument("--no-verify", action="store_true",
+                        help="skip the matching checks (independent solver, 2K candidates)")
     parser.add_argument("--check", action="store_true",
                         help="exit with status 1 when a page misses the target")
+    parser.add_argument("--plan-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     configure()
     import django
 
     django.setup()
+    if args.plan_child:  # bench/matching.py runs plan-all in a process of its own
+        import json
+
+        from bench import matching
+
+        print(json.dumps(matching.plan_child(verify=not args.no_verify)))
+        return 0
+
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import measure, report, seed
-
-    plan = seed.Plan(args.households or seed.HOUSEHOLDS)
     started = time.perf_counter()
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     call_command("migrate", interactive=False, verbosity=1)
+    passed = True
+    if args.only in (None, "registry"):
+        passed &= run_registry(args)
+    if args.only in (None, "matching"):
+        passed &= run_matching(args)
+    print(f"\n{time.perf_counter() - started:.0f} s in all.")
+    return 1 if args.check and not passed else 0
+
+
+def run_registry(args) -> bool:
+    from bench import measure, report, seed
+
+    plan = seed.Plan(args.households or seed.HOUSEHOLDS)
     seeded = seed.ensure_seeded(plan)
     print(f"Measuring as {seeded.coordinator.username} (coordinator, branch {seeded.branch}, "
           f"{seeded.counts['households_in_measured_branch']:,} households).")
@@ -80,9 +111,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{p['title']:<44} {p['queries']:>7} {p['median_ms']:>10.1f} {p['p95_ms']:>8.1f}"
               f"  < {p['target_ms']:.0f} ms {verdict}")
     print()
-    print(f"Wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)} "
-          f"({time.perf_counter() - started:.0f} s in all).")
-    return 1 if args.check and not result["all_pass"] else 0
+    print(f"Wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}.")
+    return result["all_pass"]
+
+
+def run_matching(args) -> bool:
+    from bench import matching, matching_seed
+
+    n = args.matching_size
+    size = matching_seed.Size(n, n) if n else matching_seed.Size()
+    seeded = matching_seed.ensure_seeded(size)
+    suggestions = matching.measure_suggestions(seeded, requests=args.requests,
+                                               warmup=args.warmup)
+    plan = matching.measure_plan(root=ROOT, verify=not args.no_verify)
+    result = matching.build(root=ROOT, seeded=seeded, suggestions=suggestions, plan=plan,
+                            requests=args.requests, warmup=args.warmup)
+    suffix = f"-{n}" if n else ""
+    json_path, md_path = matching.write(result, RESULTS, suffix)
+    print()
+    print(f"Suggestions: {suggestions['queries']} queries, median {suggestions['median_ms']:.1f} "
+          f"ms, p95 {suggestions['p95_ms']:.1f} ms (< {suggestions['target_ms']:.0f} ms: "
+          f"{'pass' if suggestions['pass'] else 'FAIL'})")
+    print(f"Plan all: {plan['engagements']:,} x {plan['volunteers']:,} in {plan['seconds']:.1f} "
+          f"s, peak {plan['peak_rss_mib']:,.0f} MiB ({'pass' if plan['pass'] else 'FAIL'}); "
+          f"cost {plan['total_cost']:,.2f} for {plan['matched']:,} matches, first come first "
+          f"served {plan['greedy_cost']:,.2f} for {plan['greedy_matched']:,}")
+    if "checks" in plan:
+        checks = plan["checks"]
+        print(f"Checks: independent solver agrees: {checks['independent_solver_agrees']}; "
+              f"2K not cheaper: {checks['twice_the_candidates_is_not_cheaper']}")
+    print(f"Wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}.")
+    return result["all_pass"]
 
 
 if __name__ == "__main__":
