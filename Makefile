@@ -10,10 +10,11 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 E2E_STAMP := $(VENV)/.installed-e2e
 
-.PHONY: help install demo serve test test-postgres e2e bench lint format messages compilemessages clean
+.PHONY: help install demo serve worker test test-postgres e2e bench lint format messages compilemessages clean
 
 help:
 	@echo "make demo            install, create the SQLite database with demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make worker          run the background worker (big matching plans); make demo starts one"
 	@echo "make test            run the test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres   run the test suite against PostgreSQL at 127.0.0.1:5432"
 	@echo "make e2e             run the browser journeys with accessibility checks"
@@ -38,8 +39,13 @@ demo: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) seed_demo
 	@echo ""
-	@echo "Samspil is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "Samspil is running at http://$(HOST):$(PORT)/ with a background worker  (Ctrl+C stops both)"
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) db_worker
 
 serve: install
 	$(MANAGE) migrate --noinput

@@ -179,6 +179,8 @@ def test_the_page_shows_the_moves_the_state_allows(coordinator, household, branc
     match = detail(client, engagement).context["moves"][1]["form"]
     assert [label for _value, label in match.fields["volunteer"].choices][1:] == [
         "Vibeke Frivillig"]
+    suggestions = reverse("matching:suggestions", args=[engagement.pk])
+    assert f'href="{suggestions}"' in detail(client, engagement).content.decode()
     engagement = walk_to(State.MATCHED, actor=coordinator, volunteer=volunteer,
                          household=make_household(coordinator, branch, last="Matchsen"))
     response = detail(client, engagement)
