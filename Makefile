@@ -18,7 +18,7 @@ help:
 	@echo "make test            run the test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres   run the test suite against PostgreSQL at 127.0.0.1:5432"
 	@echo "make e2e             run the browser journeys with accessibility checks"
-	@echo "make bench           seed 50,000 households and measure the registry pages"
+	@echo "make bench           benchmarks: registry (50,000 households) and matching (10,000 x 10,000)"
 	@echo "make lint            ruff"
 	@echo "make messages        update the .po files (needs GNU gettext) and compile them"
 
