@@ -9,13 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.core.models import Branch, Organisation
 from samspil.households.models import Household, LifeArea, Person
-from samspil.volunteers.models import Volunteer
+from samspil.volunteers.models import Volunteer, VolunteerRole
 
-
-class EngagementType(models.TextChoices):
-    FAMILY_FRIEND = "family_friend", _("Family friend")
-    JOB_MENTOR = "job_mentor", _("Job and education mentor")
-    WORKPLACE_MENTOR = "workplace_mentor", _("Workplace mentor")
+# An engagement's type is the role the volunteer takes in it: one list, so a volunteer's roles
+# and the engagements she may take can never drift apart.
+EngagementType = VolunteerRole
 
 
 class EngagementState(models.TextChoices):

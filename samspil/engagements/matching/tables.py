@@ -218,7 +218,7 @@ def postcode_points(codes: Iterable[str]) -> np.ndarray:
     """Unit vectors of postcode centres. Postcodes are reference data (loaded by a migration),
     so they are read once per process, and again only for a postcode not seen before."""
     codes = list(codes)
-    if any(code not in _postcodes for code in set(codes)):
+    if not _postcodes or any(code not in _postcodes for code in set(codes)):
         rows = _fetch(Postcode.objects.annotate(lat=as_float("latitude"),
                                                 lon=as_float("longitude"))
                       .values_list("code", "lat", "lon"))

@@ -143,3 +143,13 @@ def test_family_time_is_summed_in_the_database_as_in_python(org, branch):
     vol = tables.load_volunteers(organisation_id=org.pk, today=f.TODAY)
     for vid, hours in expected.items():
         assert vol.hours[vol.index_of([vid])[0]] == pytest.approx(hours), vid
+
+
+def test_postcodes_near_a_point_are_found_on_a_cold_cache(db):
+    from samspil.engagements.matching import tables
+
+    tables._postcodes.clear()
+    rodovre = tables.postcode_points(["2610"])[0]
+    tables._postcodes.clear()
+    near = tables.postcodes_within(rodovre, 5)
+    assert "2610" in near and "8000" not in near

@@ -35,6 +35,15 @@ def add_volunteers(branch, count: int, start: int = 0) -> None:
                     languages=["da", "ar"])
 
 
+@pytest.fixture(autouse=True)
+def postcodes_cached(db):
+    """Postcode centres are reference data, read once per process (tables.postcode_points):
+    read them before counting, so the counts do not depend on which test ran first."""
+    from samspil.engagements.matching import tables
+
+    tables.postcode_points(["2610"])
+
+
 @pytest.fixture
 def family(branch, coordinator):
     h = f.household(branch, name="Hansen", needs={"school": 2, "work": 1}, assessor=coordinator)
