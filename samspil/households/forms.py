@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samspil.core.contact import phone_from_input, postcode_from_input
 from samspil.core.models import Municipality, Postcode
 from samspil.households import cpr
 from samspil.households.models import (
@@ -75,25 +75,10 @@ class HouseholdForm(forms.ModelForm):
             self.initial["postcode"] = self.instance.postcode_id
 
     def clean_postcode(self) -> Postcode:
-        code = self.cleaned_data["postcode"].strip()
-        postcode = Postcode.objects.filter(code=code).select_related("municipality").first()
-        if postcode is None:
-            raise ValidationError(_("%(code)s is not a Danish postcode.") % {"code": code})
-        return postcode
+        return postcode_from_input(self.cleaned_data["postcode"])
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        try:
-            number = phonenumbers.parse(raw, "DK")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(
-                _("Enter a valid phone number, for example 20 12 34 56 or +46 70 123 45 67.")
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_from_input(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
