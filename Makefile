@@ -22,10 +22,10 @@ help:
 	@echo "make lint            ruff"
 	@echo "make messages        update the .po files (needs GNU gettext) and compile them"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP) compilemessages
@@ -58,7 +58,7 @@ test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samspil} $(BIN)/pytest -n 2 -q
 
 $(E2E_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,e2e]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,e2e]"
 	@test -x /usr/bin/chromium || (echo "Installing Debian's Chromium (needs root)..." && \
 		(apt-get update -q && apt-get install -y -q chromium) >/dev/null)
 	touch $(E2E_STAMP)
