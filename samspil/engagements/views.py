@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from samspil.core.access import role_required
 from samspil.core.models import AuditEvent, Role
 from samspil.core.selectors import branch_list_for
+from samspil.core.service_errors import add_service_errors
 from samspil.core.services import audit_record
 from samspil.engagements import reports, selectors, services
 from samspil.engagements.charts import bar_chart
@@ -77,15 +78,6 @@ def engagement_or_404(request, pk: int, *, log_view: bool = True) -> Engagement:
     return engagement
 
 
-def show_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: at its field if the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- the coordinator's pages -----------------------------------------------------------------
 
 @coordinator_access
@@ -123,7 +115,7 @@ def engagement_refer(request, household_pk: int):
                 actor=request.user, household=household, **form.values()
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The referral has been registered."))
             return redirect("engagements:detail", pk=engagement.pk)
@@ -214,7 +206,7 @@ def engagement_move(request, pk: int, move: str):
                     note=data.get("note", ""),
                 )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, MOVE_MESSAGES[move])
             return redirect("engagements:detail", pk=engagement.pk)
@@ -230,7 +222,7 @@ def goal_add(request, pk: int):
         try:
             services.goal_add(actor=request.user, engagement=engagement, **form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The goal has been added."))
             return redirect("engagements:detail", pk=engagement.pk)
@@ -249,7 +241,7 @@ def goal_update(request, pk: int, goal_pk: int):
         try:
             services.goal_update(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The goal has been saved."))
             if request.user.role == Role.VOLUNTEER:
@@ -373,7 +365,7 @@ def log_meeting(request, pk: int):
         try:
             services.meeting_log(actor=request.user, engagement=engagement, **form.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect("engagements:my_detail", pk=engagement.pk)

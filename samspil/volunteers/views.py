@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from samspil.core.access import role_required
 from samspil.core.models import AuditEvent
 from samspil.core.selectors import branch_list_for
+from samspil.core.service_errors import add_service_errors
 from samspil.core.services import audit_record
 from samspil.engagements.matching.eligibility import volunteer_load
 from samspil.volunteers import selectors, services
@@ -49,15 +50,6 @@ def volunteer_or_404(request, pk: int, *, log_view: bool = True) -> Volunteer:
         audit_record(actor=request.user, action=Action.VIEW, object_type="volunteers.volunteer",
                      object_id=pk, object_label=volunteer.full_name)
     return volunteer
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """A rule the service refused (for example capacity below load): show it at its field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def needs_certificate(volunteer: Volunteer) -> bool:
