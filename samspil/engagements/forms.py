@@ -119,22 +119,7 @@ class ReferralForm(forms.Form):
             self.add_error("company", _("Enter the company where the parent starts."))
         if type_ == EngagementType.JOB_MENTOR:
             data.update(company="", job_centre="")
-        if type_ and not self.errors:
-            self._check_not_already_open(type_, data.get("parent"))
         return data
-
-    def _check_not_already_open(self, type_: str, parent) -> None:
-        """A second open engagement of the same kind for the same family or parent is almost
-        always a double registration."""
-        open_ = Engagement.objects.filter(household=self.household, type=type_).exclude(
-            state=State.ENDED)
-        if parent is not None:
-            open_ = open_.filter(parent=parent)
-        if open_.exists():
-            raise ValidationError(_(
-                "There is already an open engagement of this type for this family or parent. "
-                "End it before referring again."
-            ))
 
     def values(self) -> dict:
         return dict(self.cleaned_data)

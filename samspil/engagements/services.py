@@ -56,6 +56,22 @@ def _check_not_before_last_move(engagement: Engagement, to_state: str,
         ) % {"date": date_format(last, "SHORT_DATE_FORMAT")}})
 
 
+def _check_not_already_open(household: Household, type_: str, parent: Person | None) -> None:
+    """A second open engagement of the same kind for the same family or parent is almost always
+    a double registration. The household row is locked, so two referrals at once cannot both
+    pass (whether from the referral form or from an accepted partner referral)."""
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    open_ = Engagement.objects.filter(household=household, type=type_).exclude(
+        state=State.ENDED)
+    if parent is not None:
+        open_ = open_.filter(parent=parent)
+    if open_.exists():
+        raise ValidationError(_(
+            "There is already an open engagement of this type for this family or parent. "
+            "End it before referring again."
+        ))
+
+
 @transaction.atomic
 def engagement_refer(
     *, actor: User, household: Household, type: str, parent: Person | None = None,
@@ -69,6 +85,7 @@ def engagement_refer(
         raise ValidationError({"parent": _("Choose a parent of this household.")})
     if referred_on and referred_on > timezone.localdate():
         raise ValidationError({"referred_on": _("The date cannot be in the future.")})
+    _check_not_already_open(household, type, parent)
     engagement = Engagement(
         organisation_id=household.organisation_id, branch_id=household.branch_id, type=type,
         household=household, parent=parent, referred_on=referred_on or timezone.localdate(),

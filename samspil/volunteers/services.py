@@ -29,6 +29,7 @@ from samspil.volunteers.models import (
     Skill,
     Volunteer,
     VolunteerRole,
+    VolunteerStatus,
 )
 from samspil.volunteers.screening import certificate_valid_until
 
@@ -89,6 +90,16 @@ def end_before_start_message() -> str:
 
 
 # --- small checks shared by the services ------------------------------------------------------
+
+def stop_message(load: int) -> str:
+    return ngettext(
+        "The volunteer still has %(load)s family or parent. End or move that engagement before "
+        "stopping her; pausing is possible.",
+        "The volunteer still has %(load)s families or parents. End or move those engagements "
+        "before stopping her; pausing is possible.",
+        load,
+    ) % {"load": load}
+
 
 def capacity_message(load: int) -> str:
     return ngettext(
@@ -219,6 +230,12 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, values: dict) -> Volu
         load = volunteer_load(volunteer)
         if values["capacity"] < load:
             raise ValidationError({"capacity": capacity_message(load)})
+    if "status" in changed and values["status"] == VolunteerStatus.STOPPED:
+        # A stopped volunteer leaves families with a volunteer who is gone; a paused one keeps
+        # her families and only gets no new ones (matching suggests active volunteers only).
+        load = volunteer_load(volunteer)
+        if load:
+            raise ValidationError({"status": stop_message(load)})
     for name in changed:
         setattr(volunteer, name, values[name])
     if "branch" in changed:

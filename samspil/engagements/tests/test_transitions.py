@@ -240,3 +240,38 @@ def test_a_mentor_referral_needs_a_parent_of_the_household(coordinator, househol
         services.engagement_refer(actor=coordinator, household=household, type="job_mentor",
                                   parent=stranger)
     assert refused.value.message_dict == {"parent": ["Choose a parent of this household."]}
+
+
+
+def test_a_second_open_referral_of_the_same_kind_is_refused_by_the_service(coordinator,
+                                                                          household):
+    refer(coordinator, household)
+    with pytest.raises(ValidationError) as refused:
+        refer(coordinator, household)
+    assert "already an open engagement" in refused.value.messages[0]
+    assert household.engagements.count() == 1
+    # Another kind of help for the same family is not a double referral.
+    assert refer(coordinator, household, type="job_mentor").state == State.REFERRED
+
+
+def test_a_family_whose_engagement_ended_may_be_referred_again(coordinator, household, branch):
+    walk_to(State.ENDED, actor=coordinator, household=household,
+            volunteer=make_volunteer(branch))
+    assert refer(coordinator, household).state == State.REFERRED
+    assert household.engagements.count() == 2
+
+
+def test_a_mentor_for_another_parent_is_not_a_double_referral(coordinator, household):
+    from samspil.households.models import Person
+
+    anna = household.members.get(role="parent")
+    bo = Person.objects.create(household=household, role="parent", first_name="Bo",
+                               last_name="Jensen", birth_date=datetime.date(1983, 1, 2))
+    services.engagement_refer(actor=coordinator, household=household, type="job_mentor",
+                              parent=anna)
+    services.engagement_refer(actor=coordinator, household=household, type="job_mentor",
+                              parent=bo)
+    with pytest.raises(ValidationError):
+        services.engagement_refer(actor=coordinator, household=household, type="job_mentor",
+                                  parent=anna)
+    assert household.engagements.count() == 2

@@ -433,3 +433,29 @@ def test_a_volunteer_user_can_be_linked_by_an_organisation_administrator(persona
     login = make_user("ny.frivillig", personas["org_admin"].organisation, Role.VOLUNTEER)
     volunteer = make_volunteer(personas["org_admin"], branch, user=login)
     assert login.volunteer == volunteer
+
+
+def test_a_volunteer_with_families_cannot_be_stopped_but_can_be_paused(coordinator, branch,
+                                                                       household):
+    volunteer = make_volunteer(coordinator, branch, capacity=2, status="active")
+    give_load(volunteer, household, 2, state="active")
+    with pytest.raises(ValidationError) as exc:
+        services.volunteer_update(actor=coordinator, volunteer=volunteer,
+                                  values={"status": "stopped"})
+    assert exc.value.message_dict["status"] == [
+        "The volunteer still has 2 families or parents. End or move those engagements before "
+        "stopping her; pausing is possible."
+    ]
+    volunteer.refresh_from_db()
+    assert volunteer.status == "active"
+    paused = services.volunteer_update(actor=coordinator, volunteer=volunteer,
+                                       values={"status": "paused"})
+    assert paused.status == "paused"
+
+
+def test_a_volunteer_whose_families_have_ended_can_be_stopped(coordinator, branch, household):
+    volunteer = make_volunteer(coordinator, branch, status="active")
+    give_load(volunteer, household, 1, state="ended")
+    stopped = services.volunteer_update(actor=coordinator, volunteer=volunteer,
+                                        values={"status": "stopped"})
+    assert stopped.status == "stopped"
