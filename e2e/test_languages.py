@@ -71,6 +71,9 @@ def visit_journey_pages(new_page, household: dict, language: str,
         household_tab(page, tab)
         inspect(page, name)
 
+    page.goto("/tokens/")
+    inspect(page, "api-tokens")
+
     outsider = new_page(language=language)
     log_in(outsider, OUTSIDER)
     inspect(outsider, "households-empty")

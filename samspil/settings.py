@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # django-ninja: its own copy of Swagger UI for /api/docs (no CDN)
+    "samspil.api",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +238,11 @@ PUBLIC_FORM_MAX_SUBMISSIONS = env_int("SAMSPIL_PUBLIC_FORM_MAX_SUBMISSIONS", 20)
 PUBLIC_FORM_WINDOW_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_WINDOW_SECONDS", 600)
 PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS", 86400)
 PUBLIC_FORM_TRUSTED_PROXIES = env_int("SAMSPIL_PUBLIC_FORM_TRUSTED_PROXIES", 0)
+
+# The REST API (docs/api.md): rows per page unless ?page_size= asks for another (at most 200),
+# and requests per token, e.g. "600/m" (per second, minute, hour or day: s, m, h, d).
+API_PAGE_SIZE = env_int("SAMSPIL_API_PAGE_SIZE", 50)
+API_RATE = os.environ.get("SAMSPIL_API_RATE", "600/m")
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

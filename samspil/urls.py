@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from samspil.api.site import api
 from samspil.core.admin import admin_site
 
 urlpatterns = [
@@ -8,6 +9,8 @@ urlpatterns = [
     path("volunteers/", include("samspil.volunteers.urls")),
     path("engagements/", include("samspil.engagements.urls")),
     path("matching/", include("samspil.engagements.matching.urls")),
+    path("tokens/", include("samspil.api.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]
