@@ -289,6 +289,10 @@ class SignUp(models.Model):
             return str(self.household)
         return self.contact_name
 
+    def attendance_recorded(self) -> bool:
+        """True when someone of this sign-up has been marked present at a session."""
+        return Attendance.objects.filter(participant__signup=self, present=True).exists()
+
 
 class Participant(models.Model):
     """One person coming with a sign-up: a registry member, or (public sign-up) a first name and
