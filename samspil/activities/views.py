@@ -312,7 +312,8 @@ def attendance(request, pk: int, session_pk: int):
 @volunteer_access
 def my_activities(request):
     today = timezone.localdate()
-    activities = list(selectors.activity_list_for(user=request.user).order_by("first_date"))
+    activities = list(selectors.activity_list_for(user=request.user).order_by("first_date")
+                      .prefetch_related("sessions"))
     sessions = {a.pk: list(a.sessions.all()) for a in activities}
     rows = [(a, sessions[a.pk]) for a in activities
             if not sessions[a.pk] or sessions[a.pk][-1].date >= today - datetime.timedelta(
