@@ -30,7 +30,8 @@ def activity(branch):
 def family(coordinator, branch, last, **extra):
     household = make_household(coordinator, branch, last=last, **extra)
     household.email = f"{last.lower()}@example.org"
-    household.save(update_fields=["email"])
+    household.preferred_language = "en"
+    household.save(update_fields=["email", "preferred_language"])
     return household
 
 
@@ -82,6 +83,24 @@ def test_the_notification_is_in_the_households_language(coordinator, branch, act
     with django_capture_on_commit_callbacks(execute=True):
         sign(coordinator, activity, household)
     assert mail.outbox[0].subject.startswith("Du har fået en plads")
+    assert "I har fået en plads" in mail.outbox[0].body
+
+
+def test_a_language_samspil_does_not_speak_gets_danish(coordinator, branch, activity,
+                                                       django_capture_on_commit_callbacks):
+    household = family(coordinator, branch, "Arabisk")
+    household.preferred_language = "ar"
+    household.save(update_fields=["preferred_language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(coordinator, activity, household)
+    assert mail.outbox[0].subject.startswith("Du har fået en plads")
+
+
+def test_no_address_no_mail(coordinator, branch, activity, household,
+                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(coordinator, activity, household)  # make_household has no e-mail
+    assert mail.outbox == []
 
 
 def test_a_new_signup_does_not_jump_the_waiting_list(coordinator, branch):
