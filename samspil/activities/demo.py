@@ -62,18 +62,19 @@ def _sign_up(activity: Activity, household: Household, status: str, when: dateti
     return signup
 
 
-def _public(activity: Activity, name: str, adults: int, ages: list[int], status: str,
-            when: datetime.date, email: str) -> SignUp:
-    places = adults + len(ages) if activity.capacity_unit == "persons" else 1
+def _public(activity: Activity, name: str, adults: int, kids: list[tuple[str, int]],
+            status: str, when: datetime.date, email: str) -> SignUp:
+    """A sign-up through the public link. (The link names the children "Child 1", … in the
+    family's language; the demo gives them first names, as a coordinator would after a call.)"""
+    places = adults + len(kids) if activity.capacity_unit == "persons" else 1
     signup = SignUp.objects.create(
         activity=activity, status=status, places=places, contact_name=name, email=email,
         phone="+4531" + str(abs(hash(name)) % 1000000).zfill(6), language="da",
         submission_token=uuid.uuid4(), signed_up_at=_at(when),
         confirmed_at=_at(when) if status == "confirmed" else None)
     people = [Participant(signup=signup, first_name=name.split()[0])]
-    people += [Participant(signup=signup, first_name=f"Voksen {i + 2}") for i in range(adults - 1)]
-    people += [Participant(signup=signup, first_name=f"Barn {i + 1}", is_child=True, age=a)
-               for i, a in enumerate(ages)]
+    people += [Participant(signup=signup, first_name=kid, is_child=True, age=age)
+               for kid, age in kids]
     Participant.objects.bulk_create(people)
     return signup
 
@@ -168,11 +169,11 @@ def seed(rng: random.Random, org: Organisation, today: datetime.date) -> int:
         _sign_up(cafe, h, "cancelled", start + DAYS(1), karen)
     for h in rodovre_families[19:20]:
         cafe_signups.append(_sign_up(cafe, h, "confirmed", start + DAYS(9), karen))
-    cafe_signups.append(_public(cafe, "Mona Saleh", 1, [4, 8], "confirmed", start + DAYS(10),
-                                "mona.saleh@example.org"))
+    cafe_signups.append(_public(cafe, "Mona Saleh", 1, [("Yasmin", 4), ("Adam", 8)],
+                                "confirmed", start + DAYS(10), "mona.saleh@example.org"))
     for i, h in enumerate(rodovre_families[20:22]):
         _sign_up(cafe, h, "waiting", start + DAYS(12 + i), karen)
-    _public(cafe, "Olena Kovalenko", 1, [6], "waiting", start + DAYS(15), "")
+    _public(cafe, "Olena Kovalenko", 1, [("Sofia", 6)], "waiting", start + DAYS(15), "")
     _tick(rng, [s for s in cafe_sessions if s.date < today], cafe_signups, karen, 0.8)
 
     # Next month: a budget workshop (places counted in persons) and a homework café in Aarhus.

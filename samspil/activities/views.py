@@ -74,6 +74,12 @@ def network_or_404(request, pk: int) -> Network:
     return network
 
 
+def _only_branch(request):
+    """The user's branch when there is just one (a coordinator's usual case), to preselect."""
+    branches = list(branch_list_for(user=request.user)[:2])
+    return branches[0] if len(branches) == 1 else None
+
+
 def _volunteers_for(request):
     return Volunteer.objects.filter(
         organisation_id=request.user.organisation_id, status=VolunteerStatus.ACTIVE,
@@ -104,7 +110,8 @@ def _activity_form(request, activity: Activity | None = None):
         initial = {f: getattr(activity, f) for f in services.ACTIVITY_FIELDS}
         initial["volunteers"] = list(activity.volunteers.all())
     else:
-        initial = {"capacity_unit": "households", "waiting_list": True, "price": 0}
+        initial = {"capacity_unit": "households", "waiting_list": True, "price": 0,
+                   "branch": _only_branch(request)}
     return ActivityForm(
         request.POST or None, initial=initial, branches=branch_list_for(user=request.user),
         kinds=selectors.kind_list_for(user=request.user), networks=_networks_for(request),
@@ -338,6 +345,8 @@ def _network_form(request, network: Network | None = None):
     if network is not None:
         initial = {f: getattr(network, f) for f in services.NETWORK_FIELDS}
         initial["contact_volunteers"] = list(network.contact_volunteers.all())
+    else:
+        initial = {"branch": _only_branch(request), "started_on": timezone.localdate()}
     return NetworkForm(request.POST or None, initial=initial,
                        branches=branch_list_for(user=request.user),
                        volunteers=_volunteers_for(request))
