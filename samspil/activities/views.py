@@ -467,9 +467,10 @@ def figures(request):
     reach_chart = bar_chart(
         chart_id="network-reach",
         title=_("Families reached per network, %(year)s") % {"year": year},
-        description=_("Bar chart of the number of households each network reached. The same "
-                      "figures are in the table below."),
-        categories=[(r.network.name[:18],) for r in reach],
+        description=_("Bar chart of the number of households each network reached, by the "
+                      "network's number in the table below, which has the same figures."),
+        # Numbers, not names, under the bars: names are long; the table gives number and name.
+        categories=[(str(i),) for i, _r in enumerate(reach, start=1)],
         series=[(_("Households"), [r.reached for r in reach])], show_values=True,
     ) if reach else None
     offers = selectors.households_in_several_offers(user=request.user, start=start, end=end)
