@@ -141,6 +141,8 @@ def activity_save(*, actor: User, values: dict, volunteers=(), sessions=(),
     creating = activity is None
     if creating:
         activity = Activity(organisation_id=actor.organisation_id)
+    else:
+        _lock(activity)  # the places are counted below, and may be given to waiting families
     kind = values.get("kind")
     if kind is not None and kind.organisation_id not in (None, actor.organisation_id):
         raise ValidationError({"kind": _("Choose a kind of activity from the list.")})
@@ -165,6 +167,8 @@ def activity_save(*, actor: User, values: dict, volunteers=(), sessions=(),
         Session.objects.create(activity=activity, date=data.date, start=data.start,
                                end=data.end)
     _audit(actor, Action.CREATE if creating else Action.CHANGE, activity, fields=changed)
+    if not creating:
+        _promote(activity, actor)  # more places: the waiting list moves up
     return activity
 
 

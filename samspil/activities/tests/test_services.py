@@ -233,3 +233,21 @@ def test_attendance_marks_everyone_with_a_place(coordinator, branch, household):
     assert session.attendance.filter(present=True).get().participant == children[0]
     with pytest.raises(ValidationError, match="cannot be cancelled"):
         services.signup_cancel(actor=coordinator, signup=signup)
+
+
+def test_more_places_move_the_waiting_list_up(coordinator, branch, activity,
+                                              django_capture_on_commit_callbacks):
+    a, b, c = (family(coordinator, branch, n) for n in ("Alfa", "Beta", "Gamma"))
+    sign(coordinator, activity, a), sign(coordinator, activity, b)
+    waiting = sign(coordinator, activity, c)
+    values = {f: getattr(activity, f) for f in services.ACTIVITY_FIELDS}
+    with pytest.raises(ValidationError, match="2 places are already taken"):
+        services.activity_save(actor=coordinator, activity=activity,
+                               values=values | {"capacity": 1})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_save(actor=coordinator, activity=activity,
+                               values=values | {"capacity": 3})
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert [m.to for m in mail.outbox] == [["gamma@example.org"]]
