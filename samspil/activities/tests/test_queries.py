@@ -17,9 +17,9 @@ from samspil.engagements.tests.factories import make_volunteer
 # Every logged-in request starts with two: the session, then the user.
 EXPECTED = {
     "list": 3,  # + the activities with places taken and waiting counts (branches subquery)
-    # + activity, sessions with counts, sign-ups, their participants with members, places
-    # taken, first session (deadline), attendance rate, volunteers, households for the forms,
-    # ...
+    # + activity (with places taken and waiting), sessions with their counts, sign-ups, their
+    # participants with members, places taken, first session (deadline), attendance rate,
+    # volunteers in charge, the households for the link choice, the branch scope
     "detail": 13,
     "networks": 3,  # + the networks with member counts
     "network_detail": 7,
