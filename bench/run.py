@@ -47,7 +47,7 @@ def configure() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["registry", "matching"], default=None,
+    parser.add_argument("--only", choices=["registry", "matching", "activities"], default=None,
                         help="run one benchmark (default: both)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         passed &= run_registry(args)
     if args.only in (None, "matching"):
         passed &= run_matching(args)
+    if args.only == "activities" or (args.only is None and connection.vendor == "postgresql"):
+        passed &= run_activities()
     print(f"\n{time.perf_counter() - started:.0f} s in all.")
     return 1 if args.check and not passed else 0
 
@@ -142,6 +144,27 @@ def run_matching(args) -> bool:
               f"2K not cheaper: {checks['twice_the_candidates_is_not_cheaper']}")
     print(f"Wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}.")
     return result["all_pass"]
+
+
+def run_activities() -> bool:
+    """200 concurrent public sign-ups for 50 places through gunicorn (bench/activities.py)."""
+    import os as _os
+
+    from django.utils import timezone
+
+    from bench import activities, report
+
+    result = activities.run(ROOT)
+    meta = {"measured_at": timezone.now().isoformat(timespec="seconds"),
+            "commit": report._git(ROOT, "rev-parse", "--short", "HEAD")}
+    machine = {**report.machine(), "load_average": [round(x, 2) for x in _os.getloadavg()]}
+    json_path, md_path = activities.write(result, RESULTS, machine, meta)
+    print(f"Activities: {result['clients']} concurrent sign-ups for {result['capacity']} places "
+          f"in {result['seconds_for_all_posts']:.2f} s; places taken "
+          f"{result['database']['confirmed']}, waiting {result['database']['waiting']}, "
+          f"statuses {result['status_codes']} ({'pass' if result['pass'] else 'FAIL'})")
+    print(f"Wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}.")
+    return result["pass"]
 
 
 if __name__ == "__main__":

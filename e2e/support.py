@@ -34,6 +34,13 @@ OUTSIDER = "anden.koordinator"  # Anders Andersen, Naboforeningen (demo), anothe
 NOTES = "Kontakt helst efter kl. 15."
 DATA_TEXTS = ["Karen Koordinator", "Anders Andersen", "Frida Frivillig", "Sanne Sagsbehandler",
               "Familiehjælpen (demo)", "Naboforeningen (demo)", NOTES]
+# The demo's networks and activities (samspil/activities/demo.py): titles, places, descriptions.
+DATA_TEXTS += ["Familiecamp ved Vesterhavet", "Familiecafé tirsdag", "Familienetværk Rødovre",
+               "Familienetværk Vollsmose", "Familienetværk Aalborg Øst", "FamilieNET Aarhus Vest",
+               "Budgetværksted: overblik over økonomien", "Lektiecafé for 3.–6. klasse",
+               "Kaffe, saft og lektiehjælp. Tag gerne børnene med.",
+               "Familier mødes hver anden uge: fællesspisning, udflugter og en snak.",
+               "Tre dage med leg, bål og fællesspisning for hele familien."]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 

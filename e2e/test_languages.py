@@ -81,6 +81,38 @@ def visit_journey_pages(new_page, household: dict, language: str,
     expect(outsider.get_by_role("heading", level=1)).to_have_text(text("Not found"))
     inspect(outsider, "not-found")
 
+    # Networks and activities (e2e/test_activities.py).
+    page.goto("/activities/")
+    inspect(page, "activities")
+    page.get_by_role("link", name="Familiecafé tirsdag").click()
+    inspect(page, "activity")
+    public_link = page.get_by_role("link", name=re.compile(r"activities.join")).get_attribute(
+        "href")
+    for path, name in [("/activities/new/", "activity-new"), ("/activities/networks/", "networks"),
+                       ("/activities/networks/new/", "network-new"),
+                       ("/activities/kinds/", "activity-kinds"),
+                       (f"/activities/household/{household['id']}/", "household-participation")]:
+        page.goto(path)
+        inspect(page, name)
+    page.goto("/activities/networks/")
+    page.get_by_role("link", name="Familienetværk Rødovre").click()
+    inspect(page, "network")
+    family = new_page(language=language)
+    family.goto(public_link)
+    inspect(family, "public-signup")
+    family.get_by_role("button", name=text("Sign up")).click()
+    inspect(family, "public-signup-errors")
+    volunteer = new_page(language=language)
+    log_in(volunteer, "frivillig")
+    volunteer.goto("/activities/mine/")
+    inspect(volunteer, "my-activities")
+    volunteer.get_by_role("link", name=text("Attendance", exact=False)).first.click()
+    inspect(volunteer, "attendance")
+    admin = new_page(language=language)
+    log_in(admin, "orgadmin")
+    admin.goto("/activities/figures/")
+    inspect(admin, "activity-figures")
+
 
 def test_every_journey_page_is_completely_danish(new_page, lund_household, server):
     journey = Journey("danish")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("matching/", include("samspil.engagements.matching.urls")),
     path("tokens/", include("samspil.api.urls")),
     path("api/", api.urls),
+    path("activities/", include("samspil.activities.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]

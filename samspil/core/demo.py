@@ -13,6 +13,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from samspil.activities import demo as activities_demo
 from samspil.core.models import Branch, Municipality, Organisation, Role, User
 
 DEMO_PASSWORD = "samspil-demo-2026"
@@ -200,6 +201,7 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
         created = _households(rng, orgs[DEMO_ORG], households, today)
     if not Volunteer.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
+    activities_demo.seed(random.Random(seed_value + 2), orgs[DEMO_ORG], today)
     return users, created
 
 

@@ -14,6 +14,7 @@ ACCESS_TEST_MODULES = [
     "samspil.engagements.tests.test_access",
     "samspil.engagements.matching.tests.test_access",
     "samspil.api.tests.test_access",
+    "samspil.activities.tests.test_access",
 ]
 
 
