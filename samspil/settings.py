@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samspil.households",
     "samspil.volunteers",
     "samspil.engagements",
+    "samspil.outcomes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -227,6 +228,17 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Outcomes (docs/outcomes.md): counts under the threshold are shown as "<5" wherever figures
+# reach people who may not see the underlying persons (never below 3). Evaluator pseudonyms
+# are HMAC-SHA256 keyed per evaluator and programme from this secret (kept in var/ locally).
+OUTCOMES_SMALL_NUMBER_THRESHOLD = max(3, env_int("OUTCOMES_SMALL_NUMBER_THRESHOLD", 5))
+if os.environ.get("OUTCOMES_PSEUDONYM_SECRET"):
+    OUTCOMES_PSEUDONYM_SECRET = os.environ["OUTCOMES_PSEUDONYM_SECRET"]
+elif PRODUCTION:
+    raise ImproperlyConfigured("OUTCOMES_PSEUDONYM_SECRET must be set in production")
+else:
+    OUTCOMES_PSEUDONYM_SECRET = local_secret("pseudonym_key", lambda: secrets.token_urlsafe(50))
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("volunteers/", include("samspil.volunteers.urls")),
     path("engagements/", include("samspil.engagements.urls")),
     path("matching/", include("samspil.engagements.matching.urls")),
+    path("outcomes/", include("samspil.outcomes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]
