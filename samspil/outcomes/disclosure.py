@@ -56,7 +56,11 @@ class Count:
 
     @property
     def display(self) -> str:
-        return f"<{self.limit}" if self.hidden else str(self.value)
+        """The value; "<5" for a small one; "x" for one hidden only so that a small one cannot
+        be worked out from the total (it is not small itself)."""
+        if not self.hidden:
+            return str(self.value)
+        return f"<{self.limit}" if self.value < self.limit else "x"
 
     def __str__(self) -> str:
         return self.display
