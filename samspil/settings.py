@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "samspil.volunteers",
     "samspil.engagements",
     "samspil.outcomes",
+    "samspil.activities",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -239,6 +240,15 @@ elif PRODUCTION:
     raise ImproperlyConfigured("OUTCOMES_PSEUDONYM_SECRET must be set in production")
 else:
     OUTCOMES_PSEUDONYM_SECRET = local_secret("pseudonym_key", lambda: secrets.token_urlsafe(50))
+
+# Public forms without an account (activity sign-up links, Christmas-aid applications), see
+# core/public_forms.py: at most this many posts per form and client address within the window;
+# a form's token is accepted this long after the page was opened; with nginx in front, set the
+# number of proxies whose X-Forwarded-For entry is trusted (1), or every client counts as nginx.
+PUBLIC_FORM_MAX_SUBMISSIONS = env_int("SAMSPIL_PUBLIC_FORM_MAX_SUBMISSIONS", 20)
+PUBLIC_FORM_WINDOW_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_WINDOW_SECONDS", 600)
+PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS", 86400)
+PUBLIC_FORM_TRUSTED_PROXIES = env_int("SAMSPIL_PUBLIC_FORM_TRUSTED_PROXIES", 0)
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

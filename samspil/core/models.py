@@ -211,3 +211,24 @@ class AuditEvent(models.Model):
             except Exception:  # a field that no longer exists keeps its stored name
                 labels.append(name)
         return labels
+
+
+class PublicFormHit(models.Model):
+    """How often one client posted one public form in one time window (core/public_forms.py).
+
+    ``key`` is a keyed hash of the form and the client's address, never the address itself.
+    """
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="public_form_hit_once"),
+        ]
+        indexes = [models.Index(fields=["window"], name="public_form_hit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.window}: {self.count}"
