@@ -115,3 +115,21 @@ def test_another_evaluators_export_is_not_found(personas, consented, org):
     other = client_for(make_user("eve", org, Role.EVALUATOR))
     assert other.get(reverse("outcomes:export_download", args=[export.pk])).status_code == 404
     assert other.get(reverse("outcomes:export_detail", args=[export.pk])).status_code == 404
+
+
+def test_participation_is_exported_for_consenting_people_only(personas, consented, branch):
+    import datetime
+
+    from samspil.activities.tests import factories as act
+
+    programme, h, e = consented
+    cafe = act.make_activity(branch, code="cafe_meeting", sessions=(datetime.date(2025, 5, 1),))
+    session = cafe.sessions.get()
+    for household in (h[8], h[1]):  # H8 consented, H1 withdrew
+        for participant in act.signed_up(cafe, household).participants.all():
+            act.mark(session, participant)
+    tables = _export(personas["evaluator"], programme)
+    rows = tables["participation"]
+    assert len(rows) == 1
+    assert rows[0]["activity_kind"] == "cafe_meeting" and rows[0]["present"] == "True"
+    assert rows[0]["person"] in {p["person"] for p in tables["persons"]}
