@@ -98,23 +98,26 @@ def _names(model, keys) -> dict:
 
 
 def _count_breakdown(values: dict, names: dict, policy: Policy, *, branch: bool):
+    """Rows of a count breakdown, and its total as it may be shown (the headline figure must
+    hide what the breakdown's total hides, or a hidden row could be worked out from it)."""
     keys = sorted(values, key=lambda k: names.get(k, ""))
     exact = [branch and k in policy.exact_branches for k in keys]
-    cells, _total = disclosure.counts_with_total([values[k] for k in keys], policy, exact)
-    return [BreakdownRow(names.get(k, "–"), value=c) for k, c in zip(keys, cells, strict=True)]
+    cells, total = disclosure.counts_with_total([values[k] for k in keys], policy, exact)
+    rows = [BreakdownRow(names.get(k, "–"), value=c) for k, c in zip(keys, cells, strict=True)]
+    return rows, total
 
 
 def _rate_breakdown(values: dict, names: dict, policy: Policy, *, branch: bool):
+    """Rows of a rate breakdown. A coordinator's own branches are not shown exactly here: a
+    share's numerator and denominator would both have to be protected against the total."""
     keys = sorted(values, key=lambda k: names.get(k, ""))
-    exact = [branch and k in policy.exact_branches for k in keys]
-    eligible, _t = disclosure.counts_with_total([values[k][0] for k in keys], policy, exact)
-    responded, _t = disclosure.counts_with_total([values[k][1] for k in keys], policy, exact)
-    shares = disclosure.shares_with_total([(values[k][2], values[k][1]) for k in keys],
-                                          policy, exact)
-    rates = disclosure.shares_with_total([(values[k][1], values[k][0]) for k in keys],
-                                         policy, exact)
-    return [BreakdownRow(names.get(k, "–"), eligible=e, responded=r, share=s, response_rate=q)
+    eligible, _t = disclosure.counts_with_total([values[k][0] for k in keys], policy)
+    responded, _t = disclosure.counts_with_total([values[k][1] for k in keys], policy)
+    shares = disclosure.shares_with_total([(values[k][2], values[k][1]) for k in keys], policy)
+    rates = disclosure.shares_with_total([(values[k][1], values[k][0]) for k in keys], policy)
+    rows = [BreakdownRow(names.get(k, "–"), eligible=e, responded=r, share=s, response_rate=q)
             for k, e, r, s, q in zip(keys, eligible, responded, shares, rates, strict=True)]
+    return rows, None
 
 
 def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Dashboard:
@@ -157,9 +160,12 @@ def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Das
             branch_names = {b.pk: b.name for b in
                             Branch.objects.filter(organisation_id=programme.organisation_id)}
             municipality_names = {m.pk: m.name for m in Municipality.objects.all()}
-        figure.by_branch = breakdown(by_branch, branch_names, policy, branch=True)
-        figure.by_municipality = breakdown(by_municipality, municipality_names, policy,
-                                           branch=False)
+        figure.by_branch, branch_total = breakdown(by_branch, branch_names, policy, branch=True)
+        figure.by_municipality, municipality_total = breakdown(
+            by_municipality, municipality_names, policy, branch=False)
+        if figure.value is not None and any(t is not None and t.hidden
+                                            for t in (branch_total, municipality_total)):
+            figure.value = Count(figure.value.value, hidden=True, limit=policy.limit)
         figures.append(figure)
     for figure in figures:
         figure.chart = trend_chart(figure, months)
