@@ -17,6 +17,7 @@ Common rules:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -52,14 +53,26 @@ class CountRows:
     # Units that stop counting from a date on (networks that ended): (until, place, weight).
     ends: list[tuple[datetime.date, Place, int]] = field(default_factory=list)
 
-    def value(self, on: datetime.date, *, group: str | None = None,
-              where=None) -> int:
-        total = sum(w for since, place, g, w in self.rows
-                    if since <= on and (group is None or g == group)
-                    and (where is None or where(place)))
-        total -= sum(w for until, place, w in self.ends
-                     if until < on and (where is None or where(place)))
-        return total
+    def _running(self, group: str | None):
+        """Sorted dates and running totals, built once per group: value() is a bisection."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if group not in cache:
+            events = [(since, w) for since, _p, g, w in self.rows if group is None or g == group]
+            # An end on day D stops counting from D + 1.
+            events += [(until + datetime.timedelta(days=1), -w) for until, _p, w in self.ends]
+            events.sort(key=lambda e: e[0])
+            dates, totals, running = [], [], 0
+            for day, w in events:
+                running += w
+                dates.append(day)
+                totals.append(running)
+            cache[group] = (dates, totals)
+        return cache[group]
+
+    def value(self, on: datetime.date, *, group: str | None = None) -> int:
+        dates, totals = self._running(group)
+        i = bisect.bisect_right(dates, on)
+        return totals[i - 1] if i else 0
 
     def by(self, key: str, on: datetime.date, *, group: str | None = None) -> dict[object, int]:
         out: dict[object, int] = defaultdict(int)
@@ -219,8 +232,15 @@ class RateRows:
         return eligible, responded, hits
 
     def by(self, key: str, on: datetime.date) -> dict[object, tuple[int, int, int]]:
-        keys = {getattr(u.place, key) for u in self.units}
-        return {k: self.at(on, where=lambda p, k=k: getattr(p, key) == k) for k in keys}
+        out: dict[object, list[int]] = {}
+        for u in self.units:
+            cell = out.setdefault(getattr(u.place, key), [0, 0, 0])
+            if u.eligible_on <= on:
+                cell[0] += 1
+                if u.answered_on is not None and u.answered_on <= on:
+                    cell[1] += 1
+                    cell[2] += u.hit
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def _answers(instrument_code: str, point: str, engagement_ids) -> dict[tuple[int, int], tuple]:
