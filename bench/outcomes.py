@@ -293,11 +293,13 @@ def _write_questionnaires(rng, planned, by_code, today):
             at = (timezone.make_aware(datetime.datetime.combine(
                 min(today, due + datetime.timedelta(days=rng.randint(0, 20))),
                 datetime.time(18))) if answered else None)
-            yield (pk, person, by_code[code].pk, point, due, at, None, False,
+            yield (pk, person, by_code[code].pk, point, due, at, at.date() if at else None,
+                   None, False,
                    json.dumps(answers), instruments.score(code, answers) if answered else None)
 
     _copy("outcomes_questionnaire", ["engagement_id", "person_id", "instrument_id", "point",
-                                     "due_on", "answered_at", "answered_by_id", "by_family",
+                                     "due_on", "answered_at", "answered_on", "answered_by_id",
+                                     "by_family",
                                      "answers", "score"], rows())
 
 

@@ -105,9 +105,11 @@ def _answers(rng: random.Random, org: Organisation, today: datetime.date):
         q.answers = answers
         q.score = instruments.score(q.instrument.code, answers)
         q.answered_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(18)))
+        q.answered_on = day
         q.by_family = rng.random() < 0.3
         q.answered_by_id = None if q.by_family or not volunteers else rng.choice(sorted(volunteers))
-    Questionnaire.objects.bulk_update(rows, ["answers", "score", "answered_at", "by_family",
+    Questionnaire.objects.bulk_update(rows, ["answers", "score", "answered_at", "answered_on",
+                                             "by_family",
                                              "answered_by"], batch_size=500)
 
 

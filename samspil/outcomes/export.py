@@ -235,14 +235,13 @@ def build(export: Export, progress: Callable[[int, str], None] = lambda p, s: No
         .iterator(chunk_size=CHUNK)), 75)
     run("responses", (
         (pseudo("engagement", e), pseudo("person", p), code, version, point, due,
-         timezone.localtime(at).date() if at else None, by_family, score,
-         json.dumps(answers, sort_keys=True) if at else "")
-        for e, p, code, version, point, due, at, by_family, score, answers in
+         day, by_family, score, json.dumps(answers, sort_keys=True) if day else "")
+        for e, p, code, version, point, due, day, by_family, score, answers in
         Questionnaire.objects.filter(engagement__in=engagements.values("pk"),
                                      person_id__in=person_ids)
         .order_by("engagement_id", "id").values_list(
             "engagement_id", "person_id", "instrument__code", "instrument__version", "point",
-            "due_on", "answered_at", "by_family", "score", "answers")
+            "due_on", "answered_on", "by_family", "score", "answers")
         .iterator(chunk_size=CHUNK)), 90)
     run("participation", _participation(org, persons, pseudo), 95)
     _codebook(folder, export)

@@ -133,7 +133,9 @@ def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Das
                            target=targets.get(kpi))
         if kpi in RATE_KPIS:
             function = kpis.RATE_KPI_FUNCTIONS[kpi]
-            rows = computed.setdefault(function, function(programme, on))
+            if function not in computed:  # each KPI function runs once per dashboard
+                computed[function] = function(programme, on)
+            rows = computed[function]
             eligible, responded, hits = rows.at(on)
             figure.eligible = disclosure.count(eligible, policy)
             figure.responded = disclosure.count(responded, policy)
@@ -147,7 +149,9 @@ def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Das
             breakdown = _rate_breakdown
         else:
             function, group = kpis.COUNT_KPIS[kpi]
-            rows = computed.setdefault(function, function(programme, on))
+            if function not in computed:
+                computed[function] = function(programme, on)
+            rows = computed[function]
             figure.value = disclosure.count(rows.value(on, group=group), policy)
             series = disclosure.cumulative_series(
                 [rows.value(month, group=group) for month in months], policy)

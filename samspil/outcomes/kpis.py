@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min
 
 from samspil.engagements.models import Engagement
 from samspil.engagements.reports import LengthFigures, add_months, month_end, month_start
@@ -75,6 +75,12 @@ class CountRows:
         return totals[i - 1] if i else 0
 
     def by(self, key: str, on: datetime.date, *, group: str | None = None) -> dict[object, int]:
+        cache = self.__dict__.setdefault("_by_cache", {})
+        if (key, on, group) not in cache:
+            cache[(key, on, group)] = self._by(key, on, group)
+        return cache[(key, on, group)]
+
+    def _by(self, key: str, on: datetime.date, group: str | None) -> dict[object, int]:
         out: dict[object, int] = defaultdict(int)
         for since, place, g, w in self.rows:
             if since <= on and (group is None or g == group):
@@ -97,10 +103,16 @@ def household_rows(programme: Programme, on: datetime.date, types: Iterable[str]
     """{household_id: (first start, Place)} of households with a counting engagement."""
     rows = (_counting_engagements(programme, on, types).order_by()
             .values("household_id", "household__branch_id", "household__municipality_id")
-            .annotate(first=Min("started_on")))
-    return {r["household_id"]: (r["first"], Place(r["household__branch_id"],
-                                                   r["household__municipality_id"]))
-            for r in rows}
+            .annotate(first=Min("started_on"))
+            .values_list("household_id", "first", "household__branch_id",
+                         "household__municipality_id"))
+    places: dict[tuple, Place] = {}
+    result = {}
+    for household_id, first, branch_id, municipality_id in rows:
+        key = (branch_id, municipality_id)
+        place = places.get(key) or places.setdefault(key, Place(branch_id, municipality_id))
+        result[household_id] = (first, place)
+    return result
 
 
 def reach(programme: Programme, on: datetime.date) -> CountRows:
@@ -111,11 +123,13 @@ def reach(programme: Programme, on: datetime.date) -> CountRows:
     households = household_rows(programme, on, programme.engagement_types)
     members = (Person.objects.filter(household_id__in=_counting_engagements(
         programme, on, programme.engagement_types).values("household_id"))
-        .order_by().values("household_id", "role").annotate(n=Count("id")))
+        .order_by().values("household_id", "role").annotate(n=Count("id"))
+        .values_list("household_id", "role", "n"))
     result = CountRows()
-    for r in members:
-        first, place = households[r["household_id"]]
-        result.rows.append((first, place, r["role"], r["n"]))
+    append = result.rows.append
+    for household_id, role, n in members:
+        first, place = households[household_id]
+        append((first, place, role, n))
     attended = activity_first_attendance(programme, on)
     people = (Person.objects.filter(pk__in=list(attended)).order_by()
               .values_list("id", "role", "household_id", "household__branch_id",
@@ -244,14 +258,13 @@ class RateRows:
 
 
 def _answers(instrument_code: str, point: str, engagement_ids) -> dict[tuple[int, int], tuple]:
-    """(engagement id, person id) -> (answered date, score) of answered questionnaires."""
+    """(engagement id, person id) -> (answered date, score) of answered questionnaires of the
+    engagements (a subquery)."""
     rows = (Questionnaire.objects.filter(instrument__code=instrument_code, point=point,
                                          answered_at__isnull=False,
                                          engagement_id__in=engagement_ids)
-            .order_by().values_list("engagement_id", "person_id", "answered_at", "score"))
-    from django.utils import timezone
-
-    return {(e, p): (timezone.localtime(at).date(), score) for e, p, at, score in rows}
+            .order_by().values_list("engagement_id", "person_id", "answered_on", "score"))
+    return {(e, p): (day, score) for e, p, day, score in rows}
 
 
 def work_attachment(programme: Programme, on: datetime.date) -> RateRows:
@@ -263,7 +276,8 @@ def work_attachment(programme: Programme, on: datetime.date) -> RateRows:
     if JOB_MENTOR not in programme.engagement_types:
         return RateRows()
     parents = _mentored_parents(programme, on)
-    answers = _answers(instruments.WORK, Point.MONTHS_12, [e for e, _s, _p in parents.values()])
+    answers = _answers(instruments.WORK, Point.MONTHS_12,
+                       _counting_engagements(programme, on, [JOB_MENTOR]).values("pk"))
     units = []
     for parent_id, (engagement_id, started, place) in parents.items():
         answer = answers.get((engagement_id, parent_id))
@@ -288,9 +302,11 @@ def school_better(programme: Programme, on: datetime.date) -> RateRows:
             .values_list("household_id", "id", "started_on", "household__branch_id",
                          "household__municipality_id")):
         first.setdefault(hh, (engagement_id, started, Place(branch_id, municipality_id)))
-    children = (Person.objects.filter(household_id__in=list(first), role=MemberRole.CHILD)
+    friends = _counting_engagements(programme, on, [FAMILY_FRIEND])
+    children = (Person.objects.filter(household_id__in=friends.values("household_id"),
+                                      role=MemberRole.CHILD)
                 .order_by().values_list("id", "household_id"))
-    answers = _answers(instruments.SCHOOL, Point.MONTHS_24, [e for e, _s, _p in first.values()])
+    answers = _answers(instruments.SCHOOL, Point.MONTHS_24, friends.values("pk"))
     units = []
     for child_id, household_id in children:
         engagement_id, started, place = first[household_id]
@@ -318,18 +334,24 @@ def benefit_by_type(programme: Programme, on: datetime.date) -> list[BenefitRow]
     answer per engagement (the first parent's, when a family-friend household has two)."""
     engagements = _counting_engagements(programme, on, programme.engagement_types).filter(
         ended_on__isnull=False, ended_on__lte=on)
-    ended = dict(engagements.order_by().values("type").annotate(n=Count("id"))
-                 .values_list("type", "n"))
-    first_answer = (Questionnaire.objects.filter(
-        engagement=OuterRef("pk"), instrument__code=instruments.BENEFIT, point=Point.END,
-        answered_at__isnull=False, answered_at__date__lte=on).order_by("answered_at", "id")
-        .values("score")[:1])
-    answered = (engagements.annotate(benefit=Subquery(first_answer))
-                .filter(benefit__isnull=False).order_by().values("type")
-                .annotate(n=Count("id"), great=Count("id", filter=Q(benefit=GREAT_BENEFIT))))
-    found = {r["type"]: r for r in answered}
-    return [BenefitRow(t, ended[t], found.get(t, {}).get("n", 0), found.get(t, {}).get("great", 0))
-            for t in programme.engagement_types if t in ended]
+    ended: dict[str, int] = defaultdict(int)
+    types = dict(engagements.order_by().values_list("id", "type"))
+    for type_ in types.values():
+        ended[type_] += 1
+    first: dict[int, tuple] = {}
+    for engagement_id, day, pk, score in (Questionnaire.objects.filter(
+            engagement__in=engagements.values("pk"), instrument__code=instruments.BENEFIT,
+            point=Point.END, answered_on__isnull=False, answered_on__lte=on).order_by()
+            .values_list("engagement_id", "answered_on", "id", "score")):
+        if engagement_id not in first or (day, pk) < first[engagement_id][:2]:
+            first[engagement_id] = (day, pk, score)
+    responded: dict[str, int] = defaultdict(int)
+    great: dict[str, int] = defaultdict(int)
+    for engagement_id, (_day, _pk, score) in first.items():
+        responded[types[engagement_id]] += 1
+        great[types[engagement_id]] += score == GREAT_BENEFIT
+    return [BenefitRow(t, ended[t], responded[t], great[t])
+            for t in programme.engagement_types if ended.get(t)]
 
 
 def lengths_by_type(programme: Programme, on: datetime.date) -> dict[str, LengthFigures]:
@@ -360,8 +382,8 @@ def who5_change(programme: Programme, on: datetime.date) -> Who5Change:
     engagements = _counting_engagements(programme, on, programme.engagement_types)
     rows = (Questionnaire.objects.filter(
         engagement__in=engagements.values("pk"), instrument__code=instruments.WHO5,
-        point__in=[Point.START, Point.END], answered_at__isnull=False,
-        answered_at__date__lte=on).order_by()
+        point__in=[Point.START, Point.END], answered_on__isnull=False,
+        answered_on__lte=on).order_by()
         .values_list("engagement_id", "person_id", "point", "score"))
     scores: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for e, p, point, score in rows:

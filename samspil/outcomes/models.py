@@ -158,6 +158,9 @@ class Questionnaire(models.Model):
     point = models.CharField(_("measurement point"), max_length=5, choices=Point.choices)
     due_on = models.DateField(_("due on"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The local (Copenhagen) day of answered_at, kept by the service: what the KPIs compare
+    # with their dates, without converting time zones row by row.
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("answered by"))
@@ -178,6 +181,10 @@ class Questionnaire(models.Model):
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True) | Q(score__isnull=False),
                 name="questionnaire_answered_has_score"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_on__isnull=True)
+                | Q(answered_at__isnull=False, answered_on__isnull=False),
+                name="questionnaire_answered_on_with_at"),
         ]
         indexes = [
             models.Index(fields=["instrument", "point"], name="questionnaire_instr_point"),

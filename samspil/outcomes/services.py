@@ -90,10 +90,12 @@ def questionnaire_answer(*, actor: User | None, questionnaire: Questionnaire, an
     locked.answers = clean
     locked.score = instruments.score(locked.instrument.code, clean)
     locked.answered_at = timezone.now()
+    locked.answered_on = timezone.localdate(locked.answered_at)
     locked.answered_by = actor if actor and actor.is_authenticated else None
     locked.by_family = by_family
     locked.full_clean()
-    locked.save(update_fields=["answers", "score", "answered_at", "answered_by", "by_family"])
+    locked.save(update_fields=["answers", "score", "answered_at", "answered_on", "answered_by",
+                               "by_family"])
     household_id = locked.engagement.household_id
     audit_record(actor=actor, action=Action.CREATE, object_type="outcomes.questionnaire",
                  object_id=locked.pk, household_id=household_id,

@@ -40,7 +40,8 @@ def answered(engagement, person, code: str, point: str, answers: dict,
     instrument = Instrument.objects.get(code=code, is_current=True)
     return Questionnaire.objects.create(
         engagement=engagement, person=person, instrument=instrument, point=point, due_on=day,
-        answered_at=at(day), answers=answers, score=instruments.score(code, answers))
+        answered_at=at(day), answered_on=day, answers=answers,
+        score=instruments.score(code, answers))
 
 
 def who5(score: int) -> dict:
