@@ -39,7 +39,7 @@ BRANCHES = [("Aarhus", "0751", "8000"), ("København", "0101", "2100"),
             ("Odense", "0461", "5000"), ("Aalborg", "0851", "9000"),
             ("Rødovre", "0175", "2610"), ("Esbjerg", "0561", "6700"),
             ("Vejle", "0630", "7100"), ("Randers", "0730", "8900")]
-RUNS = 7
+RUNS = 5
 EXPORT_RUNS = 3
 TARGET_KPI_MS = 1000.0
 TARGET_EXPORT_S = 60.0

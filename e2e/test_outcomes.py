@@ -115,7 +115,7 @@ def test_a_coordinator_makes_a_personal_link_and_the_family_answers_on_its_phone
         has_text=text("WHO-5 well-being index", exact=False)).first
     expect(row).to_be_visible()
     journey.check(page, "due-list")
-    row.get_by_role("button", name=text("Link for the family")).click()
+    row.get_by_role("button", name=text("Link for the family", exact=False)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Link for the family"))
     journey.check(page, "link")
     url = page.locator(".token-url a").inner_text()

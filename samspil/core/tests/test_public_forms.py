@@ -46,7 +46,8 @@ def test_the_honeypot_is_hidden_from_people_and_out_of_the_tab_order():
 
 @pytest.mark.parametrize("token", ["", "garbage", "x" * 199,
                                    signing.dumps({"s": "signup:1", "t": "nope"},
-                                                 salt="samspil.public-form-token")])
+                                                 salt="samspil.public-form-token")],
+                         ids=["empty", "garbage", "too-long", "forged"])  # stable for xdist
 def test_a_missing_or_forged_token_is_a_form_error_and_the_form_gets_a_fresh_one(token):
     form = NameForm({"name": "Ida", "submission_token": token}, scope="signup:1")
     assert not form.is_valid()
