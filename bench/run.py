@@ -47,8 +47,8 @@ def configure() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["registry", "matching", "activities"], default=None,
-                        help="run one benchmark (default: both)")
+    parser.add_argument("--only", choices=["registry", "matching", "activities", "outcomes"],
+                        default=None, help="run one benchmark (default: all)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
     parser.add_argument("--households", type=int, default=None,
@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         passed &= run_matching(args)
     if args.only == "activities" or (args.only is None and connection.vendor == "postgresql"):
         passed &= run_activities()
+    if args.only == "outcomes" or (args.only is None and connection.vendor == "postgresql"):
+        from bench import outcomes
+
+        passed &= outcomes.measure(ROOT, RESULTS)
     print(f"\n{time.perf_counter() - started:.0f} s in all.")
     return 1 if args.check and not passed else 0
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samspil.households",
     "samspil.volunteers",
     "samspil.engagements",
+    "samspil.outcomes",
     "samspil.activities",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -230,6 +231,17 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Outcomes (docs/outcomes.md): counts under the threshold are shown as "<5" wherever figures
+# reach people who may not see the underlying persons (never below 3). Evaluator pseudonyms
+# are HMAC-SHA256 keyed per evaluator and programme from this secret (kept in var/ locally).
+OUTCOMES_SMALL_NUMBER_THRESHOLD = max(3, env_int("OUTCOMES_SMALL_NUMBER_THRESHOLD", 5))
+if os.environ.get("OUTCOMES_PSEUDONYM_SECRET"):
+    OUTCOMES_PSEUDONYM_SECRET = os.environ["OUTCOMES_PSEUDONYM_SECRET"]
+elif PRODUCTION:
+    raise ImproperlyConfigured("OUTCOMES_PSEUDONYM_SECRET must be set in production")
+else:
+    OUTCOMES_PSEUDONYM_SECRET = local_secret("pseudonym_key", lambda: secrets.token_urlsafe(50))
 
 # Public forms without an account (activity sign-up links, Christmas-aid applications), see
 # core/public_forms.py: at most this many posts per form and client address within the window;

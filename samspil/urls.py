@@ -12,6 +12,7 @@ urlpatterns = [
     path("tokens/", include("samspil.api.urls")),
     path("api/", api.urls),
     path("activities/", include("samspil.activities.urls")),
+    path("outcomes/", include("samspil.outcomes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]

@@ -6,10 +6,13 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
-def role_required(*roles: str):
-    """Logged-in users of an organisation with one of the roles; others get 403."""
+def role_required(*roles: str, not_found_for: tuple[str, ...] = ()):
+    """Logged-in users of an organisation with one of the roles; others get 403, or 404 for
+    the roles in not_found_for (pages whose existence they should not learn, e.g. a household
+    page for an evaluator)."""
 
     def decorator(view):
         @wraps(view)
@@ -18,6 +21,8 @@ def role_required(*roles: str):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.has_role(*roles):
+                if user.role in not_found_for:
+                    raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -192,6 +192,7 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
     users = _users(orgs)
     from samspil.core.demo_engagements import seed_volunteers_and_engagements
     from samspil.households.models import Household
+    from samspil.outcomes import demo as outcomes_demo
     from samspil.volunteers.models import Volunteer
 
     created = 0
@@ -202,6 +203,7 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
     if not Volunteer.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
     activities_demo.seed(random.Random(seed_value + 2), orgs[DEMO_ORG], today)
+    outcomes_demo.seed(orgs[DEMO_ORG], today)
     return users, created
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from samspil.core.access import role_required
-from samspil.core.models import AuditEvent, Postcode
+from samspil.core.models import AuditEvent, Postcode, Role
 from samspil.core.selectors import audit_event_list_for_household, branch_list_for
 from samspil.core.services import audit_record
 from samspil.households import selectors, services
@@ -26,7 +26,8 @@ from samspil.households.forms import (
 from samspil.households.models import Household
 from samspil.households.selectors import REGISTRY_ROLES
 
-registry_access = role_required(*REGISTRY_ROLES)
+# An evaluator gets 404 on household pages: they are not there for her (issue 5).
+registry_access = role_required(*REGISTRY_ROLES, not_found_for=(Role.EVALUATOR,))
 Action = AuditEvent.Action
 # CPR numbers are typed into the member forms; keep them out of error reports.
 hide_cpr = sensitive_post_parameters(*[f"members-{i}-cpr" for i in range(30)])

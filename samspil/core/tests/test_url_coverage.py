@@ -15,6 +15,7 @@ ACCESS_TEST_MODULES = [
     "samspil.engagements.matching.tests.test_access",
     "samspil.api.tests.test_access",
     "samspil.activities.tests.test_access",
+    "samspil.outcomes.tests.test_access",
 ]
 
 

@@ -121,6 +121,17 @@ def test_foreign_household_gives_404_and_is_logged(personas, world):
     assert "Anders" in owner_view.content.decode()
 
 
+def test_an_evaluator_gets_404_on_every_household_page(personas, world):
+    from django.urls import reverse
+
+    household, consent = world
+    client = client_for(personas["evaluator"])
+    for name, kwargs in _url_kwargs(household, consent).items():
+        if name in PUBLIC_OR_SELF or name == "audit_log":
+            continue
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+
+
 def test_admin_site_is_closed_to_organisation_administrators(personas):
     response = client_for(personas["org_admin"]).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
