@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samspil.households",
     "samspil.volunteers",
     "samspil.engagements",
+    "samspil.partners",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("volunteers/", include("samspil.volunteers.urls")),
     path("engagements/", include("samspil.engagements.urls")),
     path("matching/", include("samspil.engagements.matching.urls")),
+    path("partners/", include("samspil.partners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]
