@@ -72,16 +72,21 @@ def _caseworker_municipality_org(user: User) -> Organisation | None:
 def caseworker_household_list_for(*, user: User) -> QuerySet[Household]:
     """The households a municipal caseworker may see. All of these must hold:
 
-    1. the user is a caseworker of an organisation of kind municipality;
+    1. the user is an active caseworker of an organisation of kind municipality;
     2. the household lives in that municipality (Household.municipality);
     3. the household belongs to that same organisation (a municipality running its own team),
        or to an organisation that has an active job-centre or family-department Partner
-       linked to the caseworker's organisation;
+       linked to the caseworker's organisation (Partner.linked_organisation);
     4. the household has an active, household-wide consent "Sharing with the municipality".
     """
     org = _caseworker_municipality_org(user)
     if org is None:
         return Household.objects.none()
+    return households_shared_with(org)
+
+
+def households_shared_with(org: Organisation) -> QuerySet[Household]:
+    """Rules 2-4 above for a municipality's organisation (its caseworkers all see the same)."""
     partner_orgs = Partner.objects.filter(
         linked_organisation_id=org.pk, kind__in=list(MUNICIPAL_KINDS), active=True,
         municipality_id=org.municipality_id,
@@ -235,15 +240,17 @@ def plan_people(*, household: Household) -> list[Owner]:
     people += [Owner(f"user:{u.pk}", OwnerKind.COORDINATOR,
                      f"{u.get_full_name() or u.username} ({OwnerKind.COORDINATOR.label})")
                for u in coordinators]
+    # The same rule as caseworker_household_list_for, asked once per municipality organisation
+    # (there is usually one), not once per caseworker.
+    orgs = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY,
+                                       municipality_id=household.municipality_id)
+    sharing = [o.pk for o in orgs if households_shared_with(o).filter(pk=household.pk).exists()]
     caseworkers = UserModel.objects.filter(
-        role=Role.CASEWORKER, is_active=True,
-        organisation__kind=Organisation.Kind.MUNICIPALITY,
-        organisation__municipality_id=household.municipality_id,
-    ).select_related("organisation", "caseworker_profile").order_by("first_name", "id")
+        role=Role.CASEWORKER, is_active=True, organisation_id__in=sharing,
+    ).select_related("caseworker_profile").order_by("first_name", "id")
     for u in caseworkers:
-        if caseworker_household_list_for(user=u).filter(pk=household.pk).exists():
-            profile = getattr(u, "caseworker_profile", None)
-            where = profile.get_department_display() if profile else OwnerKind.CASEWORKER.label
-            people.append(Owner(f"user:{u.pk}", OwnerKind.CASEWORKER,
-                                f"{u.get_full_name() or u.username} ({where})"))
+        profile = getattr(u, "caseworker_profile", None)
+        where = profile.get_department_display() if profile else OwnerKind.CASEWORKER.label
+        people.append(Owner(f"user:{u.pk}", OwnerKind.CASEWORKER,
+                            f"{u.get_full_name() or u.username} ({where})"))
     return people
