@@ -200,6 +200,8 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
         created = _households(rng, orgs[DEMO_ORG], households, today)
     if not Volunteer.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
+    from samspil.partners.demo import seed_partners  # partners, referrals, plans, the team
+    users += seed_partners(orgs, today)
     return users, created
 
 

@@ -192,7 +192,7 @@ class Referral(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="referrals",
                                   verbose_name=_("household"))
     # The parent a mentor would work with; empty for the whole family.
-    parent = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
+    parent = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("parent"))
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals",
                                 verbose_name=_("partner"))
@@ -207,7 +207,7 @@ class Referral(models.Model):
     # For a job centre or family department: the household's registered consent to share with
     # the municipality, which had to be active at the moment of sending.
     municipality_consent = models.ForeignKey(
-        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Consent, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
         verbose_name=_("consent to share with the municipality"),
     )
     shared_fields = models.JSONField(_("shared"), default=list)
@@ -329,7 +329,8 @@ class PlanAction(models.Model):
                              verbose_name=_("goal"))
     text = models.CharField(_("action"), max_length=300)
     owner_kind = models.CharField(_("owner"), max_length=12, choices=OwnerKind.choices)
-    owner_member = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+    # A member removed from the household takes the actions they owned along.
+    owner_member = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="+")
     owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")

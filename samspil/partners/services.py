@@ -60,7 +60,9 @@ def _not_future(name: str, value: datetime.date | None) -> None:
 def _check_partner_values(organisation_id: int, values: dict) -> None:
     kind = values.get("kind")
     linked = values.get("linked_organisation")
-    if kind in ("job_centre", "family_department") and not values.get("municipality"):
+    municipality = values.get("municipality")
+    municipality_id = municipality.pk if municipality else values.get("municipality_id")
+    if kind in ("job_centre", "family_department") and not municipality_id:
         raise ValidationError({"municipality": _(
             "Choose the municipality of the job centre or family department.")})
     if linked is not None:
@@ -68,8 +70,7 @@ def _check_partner_values(organisation_id: int, values: dict) -> None:
             raise ValidationError({"linked_organisation": _(
                 "Only a job centre or a family department can be linked to a municipality's "
                 "organisation.")})
-        if linked.kind != "municipality" or linked.municipality_id != getattr(
-                values.get("municipality"), "pk", values.get("municipality")):
+        if linked.kind != "municipality" or linked.municipality_id != municipality_id:
             raise ValidationError({"linked_organisation": _(
                 "Choose the organisation of the same municipality.")})
         if linked.pk == organisation_id:

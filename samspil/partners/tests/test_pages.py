@@ -12,6 +12,7 @@ from samspil.engagements import services as engagement_services
 from samspil.engagements.models import Engagement, EngagementState
 from samspil.engagements.tests.factories import make_volunteer, walk_to
 from samspil.households import services as household_services
+from samspil.partners import services
 from samspil.partners.models import Agreement, Partner, PlanAction, Referral
 from samspil.partners.tests.factories import refer
 
@@ -263,3 +264,15 @@ def test_the_caseworker_works_in_the_plan(caseworker, coordinator, shared_househ
     body = client.get(reverse("partners:plan", args=[shared_household.pk])).content.decode()
     assert "Samtale på jobcentret" in body
     assert reverse("households:detail", args=[shared_household.pk]) not in body
+
+
+def test_a_household_with_referrals_and_a_plan_can_be_erased(coordinator, shared_household,
+                                                             job_centre, today):
+    refer(coordinator, shared_household, job_centre)
+    goal = services.plan_goal_add(actor=coordinator, household=shared_household, area="work",
+                                  text="Mål")
+    parent = shared_household.members.filter(role="parent").first()
+    services.plan_action_add(actor=coordinator, household=shared_household, goal=goal,
+                             text="X", owner=f"member:{parent.pk}", due_on=today)
+    shared_household.delete()
+    assert not Referral.objects.exists() and not PlanAction.objects.exists()
