@@ -34,6 +34,12 @@ OUTSIDER = "anden.koordinator"  # Anders Andersen, Naboforeningen (demo), anothe
 NOTES = "Kontakt helst efter kl. 15."
 DATA_TEXTS = ["Karen Koordinator", "Anders Andersen", "Frida Frivillig", "Sanne Sagsbehandler",
               "Familiehjælpen (demo)", "Naboforeningen (demo)", NOTES]
+# The partners demo (samspil/partners/demo.py): partner names and referral outcomes in Danish.
+DATA_TEXTS += ["Børne- og Familieafdelingen, Rødovre Kommune", "Jobcenter Rødovre",
+               "Jobcenter Aarhus", "Islev Skole (demo)", "Boligsocial indsats Rødovre Nord (demo)",
+               "Bageriet Hjørnet ApS (demo)", "Voksenuddannelsescenter Vest (demo)",
+               "Rødovre Kommune (demo)", "Familien er i kontakt med kommunen.",
+               "Ingen erhvervsmentor ledig lige nu.", "Sammen om Familien"]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 
