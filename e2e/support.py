@@ -41,6 +41,12 @@ DATA_TEXTS += ["Familiecamp ved Vesterhavet", "Familiecafé tirsdag", "Familiene
                "Kaffe, saft og lektiehjælp. Tag gerne børnene med.",
                "Familier mødes hver anden uge: fællesspisning, udflugter og en snak.",
                "Tre dage med leg, bål og fællesspisning for hele familien."]
+# The partners demo (samspil/partners/demo.py): partner names and referral outcomes in Danish.
+DATA_TEXTS += ["Børne- og Familieafdelingen, Rødovre Kommune", "Jobcenter Rødovre",
+               "Jobcenter Aarhus", "Islev Skole (demo)", "Boligsocial indsats Rødovre Nord (demo)",
+               "Bageriet Hjørnet ApS (demo)", "Voksenuddannelsescenter Vest (demo)",
+               "Rødovre Kommune (demo)", "Familien er i kontakt med kommunen.",
+               "Ingen erhvervsmentor ledig lige nu.", "Sammen om Familien"]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 

@@ -73,6 +73,19 @@ def visit_journey_pages(new_page, household: dict, language: str,
 
     page.goto("/tokens/")
     inspect(page, "api-tokens")
+    # Partners (issue 8): the register, the referrals, the Lund family's tab, both referral
+    # forms and its plan; then the caseworker's list of families.
+    for url, name in [("/partners/", "partners"), ("/partners/referrals/", "referrals"),
+                      (f"/partners/households/{household['id']}/", "household-partners"),
+                      (f"/partners/households/{household['id']}/refer-in/", "refer-in"),
+                      (f"/partners/households/{household['id']}/refer-out/", "refer-out"),
+                      (f"/partners/plans/{household['id']}/", "plan")]:
+        page.goto(url)
+        inspect(page, name)
+    caseworker = new_page(language=language)
+    log_in(caseworker, "sagsbehandler")
+    caseworker.goto("/partners/caseworker/")
+    inspect(caseworker, "caseworker-families")
 
     outsider = new_page(language=language)
     log_in(outsider, OUTSIDER)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "samspil.engagements",
     "samspil.outcomes",
     "samspil.activities",
+    "samspil.partners",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("activities/", include("samspil.activities.urls")),
     path("outcomes/", include("samspil.outcomes.urls")),
+    path("partners/", include("samspil.partners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]

@@ -204,6 +204,8 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
         seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
     activities_demo.seed(random.Random(seed_value + 2), orgs[DEMO_ORG], today)
     outcomes_demo.seed(orgs[DEMO_ORG], today)
+    from samspil.partners.demo import seed_partners  # partners, referrals, plans, the team
+    users += seed_partners(orgs, today)
     return users, created
 
 

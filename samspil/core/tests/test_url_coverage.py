@@ -16,6 +16,7 @@ ACCESS_TEST_MODULES = [
     "samspil.api.tests.test_access",
     "samspil.activities.tests.test_access",
     "samspil.outcomes.tests.test_access",
+    "samspil.partners.tests.test_access",
 ]
 
 
