@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samspil.households",
     "samspil.volunteers",
     "samspil.engagements",
+    "samspil.christmas",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -236,6 +237,10 @@ PUBLIC_FORM_MAX_SUBMISSIONS = env_int("SAMSPIL_PUBLIC_FORM_MAX_SUBMISSIONS", 20)
 PUBLIC_FORM_WINDOW_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_WINDOW_SECONDS", 600)
 PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS = env_int("SAMSPIL_PUBLIC_FORM_TOKEN_MAX_AGE_SECONDS", 86400)
 PUBLIC_FORM_TRUSTED_PROXIES = env_int("SAMSPIL_PUBLIC_FORM_TRUSTED_PROXIES", 0)
+
+# Christmas aid (docs/christmas-aid.md): applications that never became a household are deleted
+# this many months after their round closed (manage.py christmas_prune_applications).
+CHRISTMAS_RETENTION_MONTHS = env_int("SAMSPIL_CHRISTMAS_RETENTION_MONTHS", 3)
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)
