@@ -122,7 +122,7 @@ def train(records: list[dict], *, path: Path = MODEL_PATH) -> dict:
 
 
 def predict(records: list[dict], *, threshold: float = THRESHOLD,
-            model: Path | dict = MODEL_PATH) -> pd.DataFrame:
+            model: Path | dict = MODEL_PATH, evidence: bool = True) -> pd.DataFrame:
     """Scored pairs at or above ``threshold``: unique_id_l, unique_id_r, match_probability and
     one gamma_<comparison> column per comparison (the level each comparison reached)."""
     from splink import DuckDBAPI, Linker
@@ -130,8 +130,8 @@ def predict(records: list[dict], *, threshold: float = THRESHOLD,
     if not records:
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
     settings = json.loads(Path(model).read_text()) if isinstance(model, Path) else model
-    settings = {**settings, "retain_intermediate_calculation_columns": False,
-                "retain_matching_columns": False}
+    settings = {**settings, "retain_intermediate_calculation_columns": evidence,
+                "retain_matching_columns": evidence}
     linker = Linker(frame(records), settings, db_api=DuckDBAPI())
     result = linker.inference.predict(threshold_match_probability=threshold)
     return result.as_pandas_dataframe()
@@ -142,8 +142,8 @@ COMPARISON_LABELS = {
     "address": _("Address"), "phone": _("Phone"), "cpr": _("CPR number"),
 }
 LEVEL_LABELS = {
-    ("names", 5): _("the same"), ("names", 4): _("one letter differs"),
-    ("names", 3): _("similar"), ("names", 2): _("one adult in common"),
+    ("names", 4): _("the same"), ("names", 3): _("one letter differs"),
+    ("names", 2): _("similar"), ("names", 1): _("one adult in common"),
     ("births", 4): _("the same"), ("births", 3): _("one adult's in common"),
     ("births", 2): _("day and month swapped"), ("births", 1): _("same year"),
     ("children", 2): _("same birth years"), ("children", 1): _("some birth years in common"),

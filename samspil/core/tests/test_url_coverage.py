@@ -13,6 +13,7 @@ ACCESS_TEST_MODULES = [
     "samspil.volunteers.tests.test_access",
     "samspil.engagements.tests.test_access",
     "samspil.engagements.matching.tests.test_access",
+    "samspil.christmas.tests.test_access",
 ]
 
 
