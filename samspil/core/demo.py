@@ -200,6 +200,7 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
         created = _households(rng, orgs[DEMO_ORG], households, today)
     if not Volunteer.objects.filter(organisation=orgs[DEMO_ORG]).exists():
         seed_volunteers_and_engagements(random.Random(seed_value + 1), orgs[DEMO_ORG], today)
+    __import__("samspil.christmas.demo", fromlist=["seed"]).seed(orgs[DEMO_ORG])
     return users, created
 
 

@@ -7,13 +7,15 @@ What is in a file, and what someone holding it could learn, is in docs/cross-cha
 Encoding (format ``samspil-linkage-1``), per application:
 - ``cpr``: HMAC-SHA256 of the applicant's normalised CPR number under a key derived from the
   shared key, hex; null when no CPR was given;
-- three Bloom filters of ``BLOOM_BITS`` bits with ``HASHES`` positions per token (double
-  hashing of HMAC-SHA256, Schnell et al. 2009, keyed per field): ``names`` (padded bigrams of
+- three Bloom filters of ``BLOOM_BITS`` bits with ``HASHES`` positions per token (the 16
+  two-byte words of the token's HMAC-SHA256 under a per-field key, modulo the length; the
+  CLK construction of Schnell et al. 2009 with keyed hashing): ``names`` (padded bigrams of
   every adult's name tokens), ``births`` (each adult's birth date, birth year and the unordered
   day/month pair, and each child's birth year), ``address`` (padded bigrams of street and
   number, the postcode, the last 8 digits of the phone);
-- ``blocks``: keyed hashes (16 hex digits) of the postcode, each adult's birth date, the phone
-  and the CPR, used only to choose which pairs to compare;
+- ``blocks``: keyed hashes (16 hex digits) of each adult's birth date, the phone, the CPR,
+  postcode with street and number, and postcode with the children's birth years, used only to
+  choose which pairs to compare;
 - ``ref``: a random identifier of the application, meaningless outside the organisation.
 Pairs sharing a block are scored by the weighted Dice coefficients of the three filters; the
 same CPR hash is a match on its own.
@@ -36,7 +38,7 @@ from samspil.christmas.linkage.records import address_key, fold, phone_key
 
 FORMAT = "samspil-linkage-1"
 BLOOM_BITS = 1024
-HASHES = 20
+HASHES = 16  # one HMAC-SHA256 digest gives 16 positions of 10 bits
 WEIGHTS = {"names": 0.45, "births": 0.35, "address": 0.20}
 THRESHOLD = 0.80
 BYTES = BLOOM_BITS // 8
@@ -56,14 +58,16 @@ def _bigrams(text: str) -> list[str]:
     return [padded[i:i + 2] for i in range(len(padded) - 1)]
 
 
-def _bloom(tokens: list[str], subkey: bytes) -> bytes:
-    bits = np.zeros(BLOOM_BITS, dtype=bool)
-    for token in set(tokens):
-        digest = hmac.new(subkey, token.encode(), hashlib.sha256).digest()
-        h1 = int.from_bytes(digest[:16], "big")
-        h2 = int.from_bytes(digest[16:], "big") | 1
-        for i in range(HASHES):
-            bits[(h1 + i * h2) % BLOOM_BITS] = True
+def _bloom(tokens: list[str], keyed) -> bytes:
+    """``keyed`` is an HMAC object under the field's key; each token hashes a copy of it."""
+    bits = np.zeros(BLOOM_BITS, dtype=np.uint8)
+    if tokens:
+        digests = []
+        for token in set(tokens):
+            h = keyed.copy()
+            h.update(token.encode())
+            digests.append(h.digest())
+        bits[np.frombuffer(b"".join(digests), dtype=">u2") % BLOOM_BITS] = 1
     return np.packbits(bits).tobytes()
 
 
@@ -71,14 +75,17 @@ class Encoder:
     def __init__(self, key: str):
         self.keys = {name: _subkey(key, name) for name in
                      ("names", "births", "address", "cpr", "blocks")}
+        self.hmacs = {name: hmac.new(k, digestmod=hashlib.sha256) for name, k in self.keys.items()}
 
     def _block(self, value: str) -> str:
-        return hmac.new(self.keys["blocks"], value.encode(), hashlib.sha256).hexdigest()[:16]
+        h = self.hmacs["blocks"].copy()
+        h.update(value.encode())
+        return h.hexdigest()[:16]
 
     def encode(self, *, ref: str, adults: list[tuple[str, str, object]], children: list[int],
                address: str, postcode: str, phone: str, cpr: str | None) -> dict:
         """adults: (first name, last name, birth date) for each adult; cpr: normalised or None."""
-        name_tokens, birth_tokens, blocks = [], [], [f"pc:{postcode}"]
+        name_tokens, birth_tokens, blocks = [], [], []
         for first, last, born in adults:
             for token in fold(f"{first} {last}").replace("-", " ").split():
                 name_tokens += _bigrams("".join(c for c in token if c.isalpha()))
@@ -87,6 +94,8 @@ class Encoder:
             blocks.append(f"d:{born.isoformat()}")
         birth_tokens += [f"k:{year}" for year in children]
         _full, street = address_key(address)
+        blocks.append(f"street:{postcode}:{street}")
+        blocks.append(f"kids:{postcode}:{','.join(map(str, sorted(children)))}")
         tel = phone_key(phone)
         address_tokens = _bigrams(street) + [f"pc:{postcode}"] + ([f"tel:{tel}"] if tel else [])
         if tel:
@@ -97,9 +106,9 @@ class Encoder:
             blocks.append(f"cpr:{cpr_hash}")
         return {
             "ref": ref, "cpr": cpr_hash,
-            "names": base64.b64encode(_bloom(name_tokens, self.keys["names"])).decode(),
-            "births": base64.b64encode(_bloom(birth_tokens, self.keys["births"])).decode(),
-            "address": base64.b64encode(_bloom(address_tokens, self.keys["address"])).decode(),
+            "names": base64.b64encode(_bloom(name_tokens, self.hmacs["names"])).decode(),
+            "births": base64.b64encode(_bloom(birth_tokens, self.hmacs["births"])).decode(),
+            "address": base64.b64encode(_bloom(address_tokens, self.hmacs["address"])).decode(),
             "blocks": sorted({self._block(b) for b in blocks}),
         }
 

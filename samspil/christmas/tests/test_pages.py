@@ -267,3 +267,18 @@ def test_concurrent_grants_never_pass_the_budget(org, branch, coordinator):
     assert Application.objects.filter(status=Status.GRANTED).count() == 3
     assert services.granted_total(round) == 4500
     assert errors == ["ValidationError"] * 5
+
+
+def test_the_demo_has_a_round_in_progress_with_every_state(db):
+    from samspil.core import demo
+
+    demo.seed(households=5)
+    demo.seed(households=5)  # twice is safe
+    round = Round.objects.get(name="Julehjælp (demo)")
+    assert round.is_open(__import__("django.utils.timezone", fromlist=["now"]).now())
+    statuses = set(round.applications.values_list("status", flat=True))
+    assert statuses == {"new", "granted", "rejected"}
+    assert ApplicationLink.objects.filter(first__round=round).count() >= 3
+    deliveries = set(round.applications.values_list("delivery", flat=True))
+    assert {"handed_out", "sent", "not_collected"} <= deliveries
+    assert round.applications.filter(offers__took_part=True).exists()

@@ -1,0 +1,27 @@
+"""bench/run.py's dispatch for the Christmas-aid benchmarks (bench/christmas.py)."""
+
+from __future__ import annotations
+
+def linkage(args) -> int:
+    import django
+
+    django.setup()
+    from bench import christmas
+
+    result = christmas.run_linkage()
+    passes = christmas.linkage_passes(result)
+    json_path, md_path = christmas.write(result, "christmas-linkage-duckdb")
+    print(md_path.read_text())
+    print(f"Wrote {json_path} and {md_path}.")
+    return 1 if args.check and not all(passes.values()) else 0
+
+
+def intake(args) -> bool:
+    from django.db import connection
+
+    from bench import christmas
+
+    result = christmas.run_intake()
+    christmas.write(result, f"christmas-intake-{connection.vendor}")
+    print(christmas._markdown(result))
+    return result["pass"]
