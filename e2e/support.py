@@ -33,7 +33,8 @@ OUTSIDER = "anden.koordinator"  # Anders Andersen, Naboforeningen (demo), anothe
 # The journeys' own Danish notes are data too.
 NOTES = "Kontakt helst efter kl. 15."
 DATA_TEXTS = ["Karen Koordinator", "Anders Andersen", "Frida Frivillig", "Sanne Sagsbehandler",
-              "Familiehjælpen (demo)", "Naboforeningen (demo)", NOTES]
+              "Familiehjælpen (demo)", "Naboforeningen (demo)", NOTES, "Julehjælp (demo)",
+              "Opfylder ikke rundens betingelser"]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 

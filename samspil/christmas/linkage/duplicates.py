@@ -58,7 +58,7 @@ def _comparisons():
     kids = cl.CustomComparison(output_column_name="children", comparison_levels=[
         cll.NullLevel("kids"),
         level("kids_l = kids_r", "exact"),
-        level("len(list_intersect(kid_list_l, kid_list_r)) >= 1", "some"),
+        level("len(list_intersect(string_split(kids_l, ','), string_split(kids_r, ','))) >= 1", "some"),
         cll.ElseLevel(),
     ])
     address = cl.CustomComparison(output_column_name="address", comparison_levels=[
@@ -76,12 +76,16 @@ def _comparisons():
     return [names, dates, kids, address, phone, cpr]
 
 
+# Which pairs are scored at all: any one of these. Each duplicate keeps at least one of them
+# through one or two corruptions (a new phone and a new address still leave the birth date and
+# the first letters of the names, or the children).
 BLOCKING = [
     "l.org = r.org AND l.phone = r.phone",
     "l.org = r.org AND l.cpr = r.cpr",
-    "l.org = r.org AND l.d1 = r.d1",
-    "l.org = r.org AND l.d1 = r.d2",
-    "l.org = r.org AND l.d2 = r.d1",
+    "l.org = r.org AND l.d1 = r.d1 AND substr(l.n1, 1, 2) = substr(r.n1, 1, 2)",
+    "l.org = r.org AND l.d1 = r.d1 AND l.kids = r.kids",
+    "l.org = r.org AND l.d1 = r.d2 AND l.kids = r.kids",
+    "l.org = r.org AND l.d2 = r.d1 AND l.kids = r.kids",
     "l.org = r.org AND l.street = r.street AND l.pc = r.pc",
     "l.org = r.org AND l.n1 = r.n1 AND l.kids = r.kids",
 ]
@@ -131,7 +135,9 @@ def predict(records: list[dict], *, threshold: float = THRESHOLD,
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
     settings = json.loads(Path(model).read_text()) if isinstance(model, Path) else model
     settings = {**settings, "retain_intermediate_calculation_columns": evidence,
-                "retain_matching_columns": evidence}
+                "retain_matching_columns": evidence,
+                "blocking_rules_to_generate_predictions": [
+                    {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in BLOCKING]}
     linker = Linker(frame(records), settings, db_api=DuckDBAPI())
     result = linker.inference.predict(threshold_match_probability=threshold)
     return result.as_pandas_dataframe()

@@ -17,7 +17,7 @@ _NOT_LETTER = re.compile(r"[^a-z ]+")
 _NOT_ADDR = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
-COLUMNS = ["unique_id", "org", "n1", "n2", "d1", "d2", "d1x", "d2x", "kids", "kid_list",
+COLUMNS = ["unique_id", "org", "n1", "n2", "d1", "d2", "d1x", "d2x", "kids",
            "addr", "street", "pc", "phone", "cpr"]
 
 
@@ -69,7 +69,7 @@ def household_record(*, unique_id, org, first_name: str, last_name: str,
         "unique_id": unique_id, "org": str(org), "n1": n1, "n2": n2,
         "d1": d1.isoformat(), "d2": d2.isoformat() if d2 else None,
         "d1x": _swap(d1), "d2x": _swap(d2),
-        "kids": ",".join(map(str, kids)) or None, "kid_list": kids,
+        "kids": ",".join(map(str, kids)) or None,
         "addr": full or None, "street": street or None, "pc": postcode or None,
         "phone": phone_key(phone), "cpr": cpr or None,
     }
