@@ -278,6 +278,9 @@ class ApplicationLink(models.Model):
                                    name="xmas_link_ordered"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id}"
+
 
 class OverlapImport(models.Model):
     """One file of encodings another charity sent for the same round."""
@@ -292,6 +295,9 @@ class OverlapImport(models.Model):
     class Meta:
         ordering = ["-imported_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.partner
+
 
 class Overlap(models.Model):
     """An own application that likely matches a record in another charity's file."""
@@ -305,6 +311,9 @@ class Overlap(models.Model):
 
     class Meta:
         ordering = ["-score", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ~ {self.their_ref}"
 
 
 class OfferResponse(models.TextChoices):
@@ -338,3 +347,6 @@ class FollowUpOffer(models.Model):
             models.CheckConstraint(condition=~Q(response="declined") | ~Q(took_part=True),
                                    name="xmas_declined_did_not_take_part"),
         ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -29,7 +29,8 @@ from samspil.christmas.forms import (
     QueueFilterForm,
     RoundForm,
 )
-from samspil.christmas.linkage import crosscharity, duplicates as duplicate_detection
+from samspil.christmas.linkage import crosscharity
+from samspil.christmas.linkage import duplicates as duplicate_detection
 from samspil.christmas.models import (
     Application,
     FollowUpOffer,

@@ -58,7 +58,8 @@ def _comparisons():
     kids = cl.CustomComparison(output_column_name="children", comparison_levels=[
         cll.NullLevel("kids"),
         level("kids_l = kids_r", "exact"),
-        level("len(list_intersect(string_split(kids_l, ','), string_split(kids_r, ','))) >= 1", "some"),
+        level("len(list_intersect(string_split(kids_l, ','), string_split(kids_r, ','))) >= 1",
+              "some"),
         cll.ElseLevel(),
     ])
     address = cl.CustomComparison(output_column_name="address", comparison_levels=[

@@ -132,7 +132,7 @@ def _application(h: Household, rng: random.Random, *, org: int, kind: str,
         elif change == "swap_names":
             app["first_name"], app["last_name"] = app["last_name"], app["first_name"]
         elif change == "new_address":
-            app["address"], app["postcode"] = _address(rng), rng.choice([h.postcode, app["postcode"]])
+            app["address"] = _address(rng)
         elif change == "new_phone":
             app["phone"] = _phone(rng)
         elif change == "swap_day_month" and app["birth_date"].day <= 12:

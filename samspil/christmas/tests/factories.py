@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.utils import timezone
-
 from samspil.christmas import services
 from samspil.christmas.models import Round
 from samspil.core.models import Postcode
 
-NOW = timezone.make_aware(datetime.datetime(2026, 11, 20, 12, 0))
+NOW = datetime.datetime(2026, 11, 20, 11, 0, tzinfo=datetime.UTC)
 
 
 def make_round(org, **extra) -> Round:
     values = {
         "organisation": org, "name": "Julehjælp 2026", "year": 2026,
-        "opens_at": NOW - datetime.timedelta(days=10), "closes_at": NOW + datetime.timedelta(days=10),
+        "opens_at": NOW - datetime.timedelta(days=10),
+        "closes_at": NOW + datetime.timedelta(days=10),
         "budget": 10000, "amount_per_household": 1000, "amount_per_child": 250,
         "income_categories": ["cash_benefit", "unemployment", "student_grant", "pension",
                               "low_wage"],

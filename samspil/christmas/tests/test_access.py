@@ -107,7 +107,8 @@ def test_the_pages_show_the_applications_to_those_allowed(personas, world):
     round, application, _link, _offer = world
     for role in STAFF:
         client = client_for(personas[role])
-        assert "Skjultsen" in client.get(reverse("christmas:queue", args=[round.pk])).content.decode()
+        queue = client.get(reverse("christmas:queue", args=[round.pk]))
+        assert "Skjultsen" in queue.content.decode()
         assert "Skjultvej" in client.get(
             reverse("christmas:duplicates", args=[round.pk])).content.decode()
 
