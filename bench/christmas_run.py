@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 def linkage(args) -> int:
     import django
 
