@@ -22,7 +22,10 @@ def intake(args) -> bool:
 
     from bench import christmas
 
-    result = christmas.run_intake()
+    import os
+
+    # SAMSPIL_BENCH_INTAKE_POSTS: fewer posts for a quick smoke run (default 6,000).
+    result = christmas.run_intake(total=int(os.environ.get("SAMSPIL_BENCH_INTAKE_POSTS", 6000)))
     christmas.write(result, f"christmas-intake-{connection.vendor}")
     print(christmas._markdown(result))
     return result["pass"]
