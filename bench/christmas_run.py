@@ -18,11 +18,11 @@ def linkage(args) -> int:
 
 
 def intake(args) -> bool:
+    import os
+
     from django.db import connection
 
     from bench import christmas
-
-    import os
 
     # SAMSPIL_BENCH_INTAKE_POSTS: fewer posts for a quick smoke run (default 6,000).
     result = christmas.run_intake(total=int(os.environ.get("SAMSPIL_BENCH_INTAKE_POSTS", 6000)))
