@@ -47,7 +47,8 @@ def configure() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["registry", "matching", "activities", "outcomes"],
+    parser.add_argument("--only", choices=["registry", "matching", "activities", "outcomes",
+                                           "christmas", "christmas-linkage"],
                         default=None, help="run one benchmark (default: all)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
@@ -62,9 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit with status 1 when a page misses the target")
     parser.add_argument("--plan-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--intake-client", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     configure()
+    if args.only == "christmas-linkage":  # DuckDB only: no Django database is touched
+        from bench import christmas_run
+
+        return christmas_run.linkage(args)
     import django
 
     django.setup()
@@ -74,6 +80,16 @@ def main(argv: list[str] | None = None) -> int:
         from bench import matching
 
         print(json.dumps(matching.plan_child(verify=not args.no_verify)))
+        return 0
+    if args.intake_client:  # bench/christmas.py's concurrent client, in a second process
+        import json
+
+        from bench import christmas
+
+        base, slug, pk, total, concurrency = args.intake_client
+        print(json.dumps(christmas.intake_client(base=base, slug=slug, round_pk=int(pk),
+                                                 total=int(total),
+                                                 concurrency=int(concurrency))))
         return 0
 
     from django.core.management import call_command
@@ -93,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import outcomes
 
         passed &= outcomes.measure(ROOT, RESULTS)
+    if args.only in (None, "christmas"):
+        from bench import christmas_run
+
+        passed &= christmas_run.intake(args)
     print(f"\n{time.perf_counter() - started:.0f} s in all.")
     return 1 if args.check and not passed else 0
 

@@ -86,6 +86,25 @@ def visit_journey_pages(new_page, household: dict, language: str,
     log_in(caseworker, "sagsbehandler")
     caseworker.goto("/partners/caseworker/")
     inspect(caseworker, "caseworker-families")
+    # Christmas aid: the coordinator's round pages and the public form with its errors.
+    page.goto("/christmas/")
+    inspect(page, "christmas-rounds")
+    page.get_by_role("link", name="Julehjælp (demo)", exact=True).click()
+    inspect(page, "christmas-queue")
+    page.get_by_role("table").get_by_role("link").first.click()
+    inspect(page, "christmas-application")
+    page.go_back()
+    for tab, name in [("Likely duplicates", "christmas-duplicates"),
+                      ("Report", "christmas-report")]:
+        page.get_by_role("navigation", name=text("The round")).get_by_role(
+            "link", name=text(tab)).click()
+        inspect(page, name)
+    page.get_by_role("navigation", name=text("The round")).get_by_role(
+        "link", name=text("Screening queue")).click()
+    page.get_by_role("link", name=text("Application form")).first.click()
+    inspect(page, "christmas-apply")
+    page.get_by_role("button", name=text("Send application")).click()
+    inspect(page, "christmas-apply-errors")
 
     outsider = new_page(language=language)
     log_in(outsider, OUTSIDER)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "samspil.outcomes",
     "samspil.activities",
     "samspil.partners",
+    "samspil.christmas",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -257,6 +258,9 @@ PUBLIC_FORM_TRUSTED_PROXIES = env_int("SAMSPIL_PUBLIC_FORM_TRUSTED_PROXIES", 0)
 # and requests per token, e.g. "600/m" (per second, minute, hour or day: s, m, h, d).
 API_PAGE_SIZE = env_int("SAMSPIL_API_PAGE_SIZE", 50)
 API_RATE = os.environ.get("SAMSPIL_API_RATE", "600/m")
+# Christmas aid (docs/christmas-aid.md): applications that never became a household are deleted
+# this many months after their round closed (manage.py christmas_prune_applications).
+CHRISTMAS_RETENTION_MONTHS = env_int("SAMSPIL_CHRISTMAS_RETENTION_MONTHS", 3)
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/", include("samspil.households.urls")),
     path("volunteers/", include("samspil.volunteers.urls")),
     path("engagements/", include("samspil.engagements.urls")),
+    path("christmas/", include("samspil.christmas.urls")),
     path("matching/", include("samspil.engagements.matching.urls")),
     path("tokens/", include("samspil.api.urls")),
     path("api/", api.urls),

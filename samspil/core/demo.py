@@ -206,6 +206,9 @@ def seed(households: int = 200, seed_value: int = 2026) -> tuple[list[User], int
     outcomes_demo.seed(orgs[DEMO_ORG], today)
     from samspil.partners.demo import seed_partners  # partners, referrals, plans, the team
     users += seed_partners(orgs, today)
+    from samspil.christmas.demo import seed as seed_christmas  # a round in progress
+
+    seed_christmas(orgs[DEMO_ORG])
     return users, created
 
 

@@ -17,6 +17,7 @@ ACCESS_TEST_MODULES = [
     "samspil.activities.tests.test_access",
     "samspil.outcomes.tests.test_access",
     "samspil.partners.tests.test_access",
+    "samspil.christmas.tests.test_access",
 ]
 
 

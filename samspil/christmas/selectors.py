@@ -1,0 +1,133 @@
+"""Reads for Christmas aid, always scoped to the user asking.
+
+Organisation administrators see every round and application of their organisation, including
+applications whose address no branch covers; a branch coordinator sees the rounds of the
+organisation and only the applications assigned to their own branches.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from samspil.christmas.models import (
+    Application,
+    ApplicationLink,
+    FollowUpOffer,
+    LinkStatus,
+    Overlap,
+    Round,
+)
+from samspil.core.models import Role, User
+
+CHRISTMAS_ROLES = (Role.ORG_ADMIN, Role.COORDINATOR)
+ROUND_ADMIN_ROLES = (Role.ORG_ADMIN,)
+
+
+def round_list_for(*, user: User) -> QuerySet[Round]:
+    if not user.is_authenticated or not user.has_role(*CHRISTMAS_ROLES):
+        return Round.objects.none()
+    return Round.objects.filter(organisation_id=user.organisation_id)
+
+
+def round_get_for(*, user: User, pk: int) -> Round | None:
+    return round_list_for(user=user).filter(pk=pk).first()
+
+
+def application_list_for(*, user: User, round: Round | None = None) -> QuerySet[Application]:
+    if not user.is_authenticated or not user.has_role(*CHRISTMAS_ROLES):
+        return Application.objects.none()
+    qs = Application.objects.filter(round__organisation_id=user.organisation_id)
+    if user.role == Role.COORDINATOR:
+        qs = qs.filter(branch__in=user.branches.all())
+    if round is not None:
+        qs = qs.filter(round=round)
+    return qs
+
+
+def application_get_for(*, user: User, pk: int) -> Application | None:
+    return (application_list_for(user=user)
+            .select_related("round", "postcode", "branch", "household", "decided_by")
+            .filter(pk=pk).first())
+
+
+def application_queue(*, user: User, round: Round, status: str = "", eligible: str = "",
+                      branch_id: int | None = None, duplicates: bool = False,
+                      query: str = "") -> QuerySet[Application]:
+    qs = application_list_for(user=user, round=round)
+    if status:
+        qs = qs.filter(status=status)
+    if eligible == "yes":
+        qs = qs.filter(eligible=True)
+    elif eligible == "no":
+        qs = qs.filter(eligible=False)
+    if branch_id:
+        qs = qs.filter(branch_id=branch_id)
+    if duplicates:
+        linked = ApplicationLink.objects.filter(first__round=round).exclude(
+            status=LinkStatus.REJECTED)
+        qs = qs.filter(Q(pk__in=linked.values("first_id")) | Q(pk__in=linked.values("second_id")))
+    for term in query.split()[:5]:
+        qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
+                       | Q(receipt__iexact=term) | Q(address__icontains=term))
+    return qs.select_related("branch", "postcode").order_by("-priority", "submitted_at", "id")
+
+
+def link_ids_by_application(*, applications: list[Application]) -> dict[int, int]:
+    """How many non-rejected duplicate links each application of the page has (one query)."""
+    ids = [a.pk for a in applications]
+    counts: dict[int, int] = {}
+    for a, b in ApplicationLink.objects.filter(
+        Q(first_id__in=ids) | Q(second_id__in=ids)
+    ).exclude(status=LinkStatus.REJECTED).values_list("first_id", "second_id"):
+        counts[a] = counts.get(a, 0) + 1
+        counts[b] = counts.get(b, 0) + 1
+    return counts
+
+
+def links_for(*, user: User, round: Round) -> list[ApplicationLink]:
+    """The round's duplicate links whose both applications the user may see."""
+    visible = application_list_for(user=user, round=round)
+    return list(
+        ApplicationLink.objects.filter(first__in=visible, second__in=visible)
+        .select_related("first", "second", "first__postcode", "second__postcode")
+        .order_by("status", "-probability", "id")
+    )
+
+
+def link_get_for(*, user: User, pk: int) -> ApplicationLink | None:
+    visible = application_list_for(user=user)
+    return (ApplicationLink.objects.filter(first__in=visible, second__in=visible)
+            .select_related("first__round").filter(pk=pk).first())
+
+
+def link_groups(links: list[ApplicationLink]) -> list[list[ApplicationLink]]:
+    """Links that are not rejected, grouped by the households they connect (components)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    active = [link for link in links if link.status != LinkStatus.REJECTED]
+    for link in active:
+        parent[find(link.first_id)] = find(link.second_id)
+    groups: dict[int, list[ApplicationLink]] = {}
+    for link in active:
+        groups.setdefault(find(link.first_id), []).append(link)
+    return sorted(groups.values(), key=lambda g: -max(link.probability for link in g))
+
+
+def application_links(*, application: Application) -> list[ApplicationLink]:
+    return list(ApplicationLink.objects.filter(
+        Q(first=application) | Q(second=application)
+    ).select_related("first", "second"))
+
+
+def application_overlaps(*, application: Application) -> list[Overlap]:
+    return list(application.overlaps.select_related("source"))
+
+
+def offer_list(*, application: Application) -> list[FollowUpOffer]:
+    return list(application.offers.select_related("engagement"))
