@@ -47,8 +47,8 @@ DATA_TEXTS += ["Børne- og Familieafdelingen, Rødovre Kommune", "Jobcenter Rød
                "Bageriet Hjørnet ApS (demo)", "Voksenuddannelsescenter Vest (demo)",
                "Rødovre Kommune (demo)", "Familien er i kontakt med kommunen.",
                "Ingen erhvervsmentor ledig lige nu.", "Sammen om Familien"]
-              "Familiehjælpen (demo)", "Naboforeningen (demo)", NOTES, "Julehjælp (demo)",
-              "Opfylder ikke rundens betingelser"]
+# The Christmas-aid demo (samspil/christmas/demo.py).
+DATA_TEXTS += ["Julehjælp (demo)", "Opfylder ikke rundens betingelser"]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 
