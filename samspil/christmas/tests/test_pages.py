@@ -242,7 +242,9 @@ def test_an_admin_opens_a_round(personas, org):
 @pytest.mark.postgres_only
 @pytest.mark.skipif("sqlite" in settings.DATABASES["default"]["ENGINE"],
                     reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test empties every table afterwards; the reference data
+# (postcodes, municipalities) that later tests need are restored from the serialized copy.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_grants_never_pass_the_budget(org, branch, coordinator):
     round = make_round(org, budget=4500)  # room for three grants of 1500
     applications = [make_application(round, first=f"P{i}") for i in range(8)]
