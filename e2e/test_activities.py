@@ -14,6 +14,7 @@ import re
 
 from playwright.sync_api import Page, expect
 from support import COORDINATOR, Journey, _pattern, choose, da, log_in, text
+from test_keyboard import tab_to
 
 VOLUNTEER = "frivillig"  # Frida Frivillig, in charge of the demo café
 ADMIN = "orgadmin"
@@ -172,3 +173,40 @@ def test_the_national_office_sees_the_figures(page: Page):
     expect(page.get_by_role("rowheader", name=NETWORK)).to_be_visible()
     journey.check(page, "figures")
 
+
+def _public_link(page: Page) -> str:
+    log_in(page, COORDINATOR)
+    main_menu(page, "Activities")
+    page.get_by_role("link", name=CAFE).click()
+    return page.get_by_role("link", name=re.compile(r"activities.join")).get_attribute("href")
+
+
+def test_the_public_link_and_attendance_with_the_keyboard_alone(page: Page, new_page):
+    link = _public_link(page)
+    phone = new_page(phone=True)
+    phone.goto(link)
+    tab_to(phone, phone.get_by_label(text("Your name")))
+    phone.keyboard.type("Karim Haddad")
+    tab_to(phone, phone.get_by_label(text("Phone")))
+    phone.keyboard.type("20 30 40 50")
+    tab_to(phone, phone.get_by_role("button", name=text("Sign up")))
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name=text("Thank you for signing up"))).to_be_visible()
+    expect(phone.get_by_role("status")).to_contain_text("Karim Haddad")
+
+    volunteer = new_page(phone=True)
+    log_in(volunteer, VOLUNTEER)
+    volunteer.goto("/activities/mine/")
+    card = volunteer.get_by_role("listitem").filter(
+        has=volunteer.get_by_role("heading", name=CAFE))
+    tab_to(volunteer, card.get_by_role("link", name=text("Attendance", exact=False)).nth(3))
+    volunteer.keyboard.press("Enter")
+    expect(volunteer.get_by_role("heading", level=1)).to_have_text(text("Attendance"))
+    box = volunteer.get_by_role("checkbox").nth(2)
+    tab_to(volunteer, box)
+    was = box.is_checked()
+    volunteer.keyboard.press("Space")
+    tab_to(volunteer, volunteer.get_by_role("button", name=text("Save attendance")))
+    volunteer.keyboard.press("Enter")
+    status(volunteer, "Attendance saved: %(count)s present.")
+    expect(volunteer.get_by_role("checkbox").nth(2)).to_be_checked(checked=not was)
