@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from samspil.core.models import Branch, Organisation, Postcode, Role, User
+from samspil.engagements.models import Engagement, EngagementState, EngagementType
 from samspil.households import services as household_services
 from samspil.households.models import ConsentPurpose, Household, MemberRole
 from samspil.partners import services
@@ -194,8 +195,13 @@ def _charity(charity: Organisation, municipality_org: Organisation, caseworkers:
              today: datetime.date) -> None:
     coordinator = User.objects.get(username="koordinator")
     partners = _partners(coordinator, municipality_org, today)
+    # Households without an open mentor engagement: the accepted referral below starts one, and
+    # a second open engagement of the same kind is refused (engagements.services).
+    open_mentoring = Engagement.objects.filter(type=EngagementType.JOB_MENTOR).exclude(
+        state=EngagementState.ENDED).values("household_id")
     rodovre = list(Household.objects.filter(organisation=charity, branch__name="Rødovre",
-                                            municipality_id="0175").order_by("id")[:6])
+                                            municipality_id="0175")
+                   .exclude(pk__in=open_mentoring).order_by("id")[:6])
     if len(rodovre) >= 5:
         for household in rodovre[:4]:
             _consent(coordinator, household, today)
