@@ -48,7 +48,10 @@ DATA_TEXTS += ["Børne- og Familieafdelingen, Rødovre Kommune", "Jobcenter Rød
                "Rødovre Kommune (demo)", "Familien er i kontakt med kommunen.",
                "Ingen erhvervsmentor ledig lige nu.", "Sammen om Familien"]
 # The Christmas-aid demo (samspil/christmas/demo.py).
-DATA_TEXTS += ["Julehjælp (demo)", "Opfylder ikke rundens betingelser"]
+DATA_TEXTS += ["Julehjælp (demo)", "Opfylder ikke rundens betingelser", "(kontanthjælp)",
+               "(dagpenge)"] + [f"Barn {n}" for n in range(1, 9)]
+# The outcomes demo's programme.
+DATA_TEXTS += ["Familien i Fokus"]
 
 SHORTEST_CHECKED = 4  # shorter msgids ("CPR", "Ja") are too ambiguous to look for in a page
 

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "samspil.api.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "samspil.urls"

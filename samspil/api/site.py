@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from samspil.api import selectors, services
 
@@ -54,8 +54,19 @@ def _iso_only(value: Any) -> Any:
     return value
 
 
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_only)]
-IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_only)]
+def _plausible(value: Any) -> Any:
+    """Years 1900-9999 and UTC offsets within ±14 hours, as PostgreSQL stores them."""
+    if not 1900 <= value.year <= 9999:
+        raise ValueError("the year must be between 1900 and 9999")
+    offset = value.utcoffset() if isinstance(value, datetime.datetime) else None
+    if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+        raise ValueError("the UTC offset must be within ±14:00")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_only), AfterValidator(_plausible)]
+IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_only),
+                        AfterValidator(_plausible)]
 
 
 class ErrorItem(Schema):

@@ -245,3 +245,17 @@ def test_list_endpoints_run_a_fixed_number_of_queries(world, api_for, personas, 
         make_household(personas["coordinator"], branch, last=f"Flere{i}")
     assert count() == few
     assert few <= 6
+
+
+@pytest.mark.parametrize("how", ["query", "body"])
+def test_a_nul_character_is_refused_with_422_not_a_server_error(world, api_for, how):
+    client = api_for("volunteer")
+    if how == "query":
+        response = client.get("/api/v1/households/", {"q": "a\x00b"})
+    else:
+        response = client.post(f"/api/v1/engagements/{world['engagement'].pk}/meetings",
+                               {"date": "2026-03-01", "minutes": 60, "kind": "home_visit",
+                                "note": "a\x00b"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert not Meeting.objects.exists()
