@@ -6,15 +6,38 @@ Organisation A ("Familiehjælpen") has branches Rødovre and Aarhus; organisatio
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from samspil.core.models import Branch, Organisation, Postcode, Role, User
 from samspil.households import services
 from samspil.households.models import Household
 
 PASSWORD = "test-password-123"
+
+# Test-only: a session made by client.force_login counts as having passed the second factor
+# (and as just active), so the tests of every page need not type TOTP codes. The two-factor
+# login itself is tested with real logins in samspil/security/tests/. Nothing in the product
+# knows this marker: TwoFactorMiddleware reads django-otp's own session key, which only
+# django_otp.login() (after a correct code) sets outside tests.
+FORCE_LOGIN_OTP_MARKER = "test_force_login.device/0"
+_django_client_login = Client._login
+
+
+def _login_verified(self, user, backend=None):
+    _django_client_login(self, user, backend)
+    from samspil.security.middleware import LAST_ACTIVITY_KEY
+
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = FORCE_LOGIN_OTP_MARKER
+    session[LAST_ACTIVITY_KEY] = int(time.time())
+    session.save()
+
+
+Client._login = _login_verified
 
 
 def make_user(username, org, role, branches=()) -> User:

@@ -7,6 +7,7 @@ SECRET_KEY, FIELD_ENCRYPTION_KEYS, DATABASE_URL and ALLOWED_HOSTS (see docs/oper
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "samspil.activities",
     "samspil.partners",
     "samspil.christmas",
+    "samspil.security",  # two-factor login, lock-out, password reset, security headers
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,10 +102,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # django-ninja: its own copy of Swagger UI for /api/docs (no CDN)
     "samspil.api",
+    "django_otp",  # two-factor login (docs/security.md): TOTP apps and one-time backup codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",  # lock-out after repeated failed logins
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "samspil.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,9 +119,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samspil.security.middleware.IdleTimeoutMiddleware",
+    "samspil.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samspil.api.middleware.RejectNulMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "samspil.urls"
@@ -162,6 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -273,3 +289,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Strong login (docs/security.md, docs/operations.md). Two-factor login (TOTP app or a backup
+# code) is required for these roles and for platform administrators; volunteers may turn it on.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "SAMSPIL_TWO_FACTOR_REQUIRED_ROLES", ["org_admin", "coordinator", "caseworker", "evaluator"]
+)
+OTP_TOTP_ISSUER = os.environ.get("SAMSPIL_OTP_ISSUER", "Samspil")
+TWO_FACTOR_BACKUP_CODES = env_int("SAMSPIL_TWO_FACTOR_BACKUP_CODES", 10)
+# Logged out after this many seconds without a request (the session cookie's own limit,
+# SESSION_COOKIE_AGE, still ends every session after 8 hours).
+SESSION_IDLE_TIMEOUT = env_int("SAMSPIL_SESSION_IDLE_TIMEOUT", 30 * 60)
+# Lock-out (django-axes): after this many failed logins for one username from one address, that
+# combination is refused for the cool-off period; a successful login resets the count.
+AXES_FAILURE_LIMIT = env_int("SAMSPIL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SAMSPIL_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "samspil.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "samspil.security.lockout.client_ip"  # honours the trusted proxies
+AXES_HTTP_RESPONSE_CODE = 429
+# Content security policy (django-csp): scripts and styles only from Samspil's own static files,
+# no inline scripts, no eval, no other sites; pages cannot be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+if PRODUCTION:
+    # __Host- cookies: only over HTTPS, only for this exact host, for every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"

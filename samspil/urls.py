@@ -17,4 +17,5 @@ urlpatterns = [
     path("partners/", include("samspil.partners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
+    path("accounts/", include("samspil.security.urls")),
 ]

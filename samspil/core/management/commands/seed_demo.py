@@ -15,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, households: int, **options):
         users, created = demo.seed(households=households)
+        from samspil.security import demo as security_demo  # demo 2FA devices (fixed key)
+
+        with_totp = {u.pk for u in security_demo.seed(users)}
         self.stdout.write(f"Demo households created now: {created}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
@@ -24,3 +27,7 @@ class Command(BaseCommand):
             branches = ", ".join(b.name for b in user.branches.all())
             where = f" ({branches})" if branches else ""
             self.stdout.write(f"  {user.username:<20} {role}{org}{where}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Two-factor login for the {len(with_totp)} staff users: the demo authenticator key "
+            "is fixed; `manage.py demo_totp <username>` prints the current code.")
