@@ -18,6 +18,7 @@ from pathlib import Path
 import django
 import polib
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import TOTP
 from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,9 @@ EN_PO_PATH = ROOT / "samspil" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 PASSWORD = "samspil-demo-2026"  # samspil.core.demo.DEMO_PASSWORD
+# The demo's fixed, public two-factor key (samspil.security.demo.DEMO_TOTP_KEY): every demo
+# staff user's authenticator app, so journeys log in without a phone. Demo data only.
+DEMO_TOTP_KEY = b"samspil-demo-totp-26"
 COORDINATOR = "koordinator"  # Karen Koordinator, Familiehjælpen (demo), branch Rødovre
 OUTSIDER = "anden.koordinator"  # Anders Andersen, Naboforeningen (demo), another organisation
 # Names from the demo data that show up on pages. They are data, not interface text, and are
@@ -360,12 +364,51 @@ def choose(select: Locator, msgid: str) -> None:
     select.select_option(label=matching[0])
 
 
+# django-otp accepts each code once (no replay) and follows the app's clock drift; journeys log
+# the same demo user in many times a minute, so the next code is the one after the last used.
+_LAST_CODE: dict[str, tuple[int, int]] = {}  # username -> (time step used, its drift)
+DEVICE_KEYS: dict[str, bytes] = {}  # users who set up an app in a journey: its key
+
+
+def totp_code(username: str) -> str:
+    """The code the user's authenticator app shows now (django_otp.oath.totp), never one the
+    server has already accepted in this run."""
+    totp = TOTP(DEVICE_KEYS.get(username, DEMO_TOTP_KEY))
+    now = totp.t()
+    last, drift = _LAST_CODE.get(username, (-1, 0))
+    step = max(now + drift, last + 1)
+    _LAST_CODE[username] = (step, step - now)
+    totp.drift = step - now
+    return f"{totp.token():06d}"
+
+
+def on_code_page(page: Page) -> bool:
+    return "/accounts/two-factor/" in page.url and "/setup/" not in page.url
+
+
+def enter_code(page: Page, username: str, *, keyboard: bool = False) -> None:
+    """The second step of the login: the code from the demo authenticator."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("Two-factor login"))
+    if keyboard:
+        expect(page.get_by_label(text("Code"))).to_be_focused()  # autofocus
+        page.keyboard.type(totp_code(username))
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_label(text("Code")).fill(totp_code(username))
+        page.get_by_role("button", name=text("Confirm code")).click()
+    page.wait_for_load_state("load")
+    assert not on_code_page(page), f"the two-factor code for {username} was refused"
+
+
 def log_in(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Log in to Samspil"))
     page.get_by_label(text("Username")).fill(username)
     page.get_by_label(text("Password")).fill(PASSWORD)
     page.get_by_role("button", name=text("Log in")).click()
+    expect(page.get_by_role("button", name=text("Log out"))).to_be_visible()
+    if on_code_page(page):  # staff: the second factor (volunteers without 2FA go straight on)
+        enter_code(page, username)
     expect(page.get_by_role("button", name=text("Log out"))).to_be_visible()
 
 

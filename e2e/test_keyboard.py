@@ -14,6 +14,7 @@ from support import (
     PASSWORD,
     Journey,
     Member,
+    enter_code,
     expect_household_shown,
     family,
     member_fieldset,
@@ -109,6 +110,7 @@ def test_registration_with_the_keyboard_alone(new_page):
     expect(page.get_by_label(text("Password"))).to_be_focused()
     keys.type(PASSWORD)
     keys.press("Enter")
+    enter_code(page, COORDINATOR, keyboard=True)  # the second factor, typed as well
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Households"))
 
     # The first Tab reaches the skip link, which takes focus past the header.

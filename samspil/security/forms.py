@@ -7,5 +7,6 @@ class CodeForm(forms.Form):
         label=_("Code"), max_length=20,
         help_text=_("The six digits your authenticator app shows, or one of your backup codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
-                                      "autocapitalize": "off", "spellcheck": "false"}),
+                                      "autocapitalize": "off", "spellcheck": "false",
+                                      "autofocus": True}),
     )
