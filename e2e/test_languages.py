@@ -20,6 +20,7 @@ from support import (
     catalogue,
     da,
     danish_strings,
+    enter_code,
     household_tab,
     log_in,
     member_fieldset,
@@ -42,9 +43,25 @@ def visit_journey_pages(new_page, household: dict, language: str,
     page.get_by_role("button", name=text("Log in")).click()
     expect(page.get_by_role("alert")).to_be_visible()
     inspect(page, "login-error")
+    page.get_by_role("link", name=text("Forgot your password?")).click()
+    inspect(page, "password-reset")
+    page.get_by_label(text("Email", exact=False)).fill("nogen@example.org")
+    page.get_by_role("button", name=text("Send link")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("Check your email"))
+    inspect(page, "password-reset-sent")
 
-    log_in(page, COORDINATOR)
+    page.goto("/accounts/login/")
+    page.get_by_label(text("Username")).fill(COORDINATOR)
+    page.get_by_label(text("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=text("Log in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text("Two-factor login"))
+    inspect(page, "two-factor-code")
+    enter_code(page, COORDINATOR)
     inspect(page, "households")
+    page.get_by_role("link", name=text("Two-factor login")).click()
+    inspect(page, "two-factor-settings")
+    page.get_by_role("navigation", name=text("Main menu")).get_by_role(
+        "link", name=text("Households")).click()
     search = page.get_by_role("searchbox", name=text("Search by name, phone or address"))
     search.fill("Lund")
     search.press("Enter")

@@ -193,3 +193,15 @@ def test_the_demo_key_and_demo_totp_command_log_a_demo_user_in(coordinator, caps
     second = password_login(coordinator)
     assert second.post("/accounts/two-factor/", {"code": capsys.readouterr().out.strip()}
                        ).status_code == 302
+
+
+def test_moving_to_a_new_phone_replaces_the_old_app(coordinator):
+    old = device_for(coordinator)
+    client = password_login(coordinator)
+    client.post("/accounts/two-factor/", {"code": code(old)})
+    assert b"/accounts/two-factor/setup/" in client.get("/accounts/two-factor/settings/").content
+    client.get("/accounts/two-factor/setup/")
+    new = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    response = client.post("/accounts/two-factor/setup/", {"code": code(new)})
+    assert response.status_code == 200 and b"Backup codes" in response.content
+    assert list(TOTPDevice.objects.filter(user=coordinator)) == [new]
