@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 
 from samspil.core.access import role_required
 from samspil.core.models import AuditEvent, Role
-from samspil.core.selectors import audit_event_list_for_organisation
+from samspil.core.forms import AuditSearchForm
+from samspil.core.selectors import audit_event_list_for_organisation, audit_event_search
 from samspil.households.selectors import REGISTRY_ROLES
 
 
@@ -25,7 +26,10 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action in AuditEvent.Action.values:
         events = events.filter(action=action)
+    form = AuditSearchForm(request.GET or None)
+    if form.is_valid():
+        events = audit_event_search(events, **form.cleaned_data)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {
-        "page": page, "action": action, "actions": AuditEvent.Action.choices,
+        "page": page, "action": action, "actions": AuditEvent.Action.choices, "form": form,
     })

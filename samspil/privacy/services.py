@@ -58,6 +58,8 @@ def _rows_as_dicts(rows) -> list[dict]:
         for f in obj._meta.concrete_fields:
             if f.name in NEVER_EXPORTED:
                 continue
+            if f.is_relation and f.related_model is User:
+                continue  # which staff member: not part of the export (Danish practice)
             item[str(f.verbose_name)] = _value(obj, f)
         if isinstance(obj, Person):
             item[_("CPR")] = obj.cpr_masked or None
