@@ -63,9 +63,13 @@ def checkpoint_signature(*, last_id: int, last_hash: str, deleted: int) -> str:
 
 
 def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        elif connection.vendor == "sqlite":
+            # Any write statement takes SQLite's write lock until commit, so a second writer
+            # waits here instead of reading a head that is about to change.
+            cursor.execute("UPDATE core_auditcheckpoint SET last_id = last_id WHERE 1 = 0")
 
 
 def _head_hash() -> str:

@@ -1,7 +1,7 @@
 """The audit log becomes a hash chain (core/audit_chain.py) with checkpoints for retention.
 
 Existing entries are linked in id order; the UPDATE trigger of 0003 is lifted for that one
-backfill and put back at once.
+backfill and put back at once (on SQLite it is recreated: adding columns rebuilds the table).
 """
 
 import hashlib
@@ -31,8 +31,6 @@ def _hash(row: dict, prev: str) -> str:
 
 def backfill(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
-    if not AuditEvent.objects.exists():
-        return
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update;")
@@ -46,6 +44,8 @@ def backfill(apps, schema_editor):
             cursor.execute("UPDATE core_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
                            [prev, digest, row["id"]])
             prev = digest
+    # On SQLite, adding the columns rebuilt the table and took the trigger with it: always
+    # put it back.
     if vendor == "sqlite":
         schema_editor.execute(
             "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
