@@ -56,3 +56,9 @@ def erasure_list_for(*, user: User) -> QuerySet[Erasure]:
     if not user.has_role(Role.ORG_ADMIN):
         return Erasure.objects.none()
     return Erasure.objects.filter(organisation_id=user.organisation_id)
+
+
+def followup_consents(household: Household) -> list:
+    """The household's Christmas-aid applications that allow contact about follow-up help."""
+    return list(household.christmas_applications.filter(consent_followup=True)
+                .select_related("round"))

@@ -13,4 +13,6 @@ urlpatterns = [
     path("households/<id:pk>/restrict/", views.restrict, name="restrict"),
     path("households/<id:pk>/lift/", views.lift, name="lift"),
     path("households/<id:pk>/erase/", views.erase, name="erase"),
+    path("households/<id:pk>/follow-up/withdraw/", views.followup_withdraw,
+         name="followup_withdraw"),
 ]

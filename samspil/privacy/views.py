@@ -37,6 +37,7 @@ def household(request, pk: int):
         "restriction": selectors.restriction_for(item),
         "erasure": selectors.erasure_for(item),
         "restriction_form": RestrictionForm(),
+        "followup_consents": selectors.followup_consents(item),
         "is_admin": request.user.has_role(Role.ORG_ADMIN),
     })
 
@@ -136,3 +137,16 @@ def overview(request):
         "restrictions": selectors.restriction_list_for(user=request.user)[:100],
         "erasures": selectors.erasure_list_for(user=request.user)[:100],
     })
+
+
+@privacy_access
+@require_POST
+def followup_withdraw(request, pk: int):
+    """The family no longer wants to be contacted about follow-up help after Christmas aid."""
+    item = _household_or_404(request, pk)
+    from samspil.christmas import services as christmas_services
+
+    for application in selectors.followup_consents(item):
+        christmas_services.followup_consent_withdraw(actor=request.user, application=application)
+    messages.success(request, _("The family will not be contacted about follow-up help."))
+    return redirect("privacy:household", pk=item.pk)
