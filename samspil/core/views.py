@@ -8,6 +8,7 @@ from samspil.core.access import role_required
 from samspil.core.models import AuditEvent, Role
 from samspil.core.forms import AuditSearchForm
 from samspil.core.selectors import audit_event_list_for_organisation, audit_event_search
+from samspil.core.services import mask_cpr_like
 from samspil.households.selectors import REGISTRY_ROLES
 
 
@@ -26,7 +27,10 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action in AuditEvent.Action.values:
         events = events.filter(action=action)
-    form = AuditSearchForm(request.GET or None)
+    data = request.GET.copy()
+    if "text" in data:  # a CPR number typed as a search word is not written back to the page
+        data["text"] = mask_cpr_like(data["text"])
+    form = AuditSearchForm(data or None)
     if form.is_valid():
         events = audit_event_search(events, **form.cleaned_data)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
