@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from samspil.core.access import role_required
-from samspil.core.models import AuditEvent, Role
 from samspil.core.forms import AuditSearchForm
+from samspil.core.models import AuditEvent, Role
 from samspil.core.selectors import audit_event_list_for_organisation, audit_event_search
 from samspil.core.services import mask_cpr_like
 from samspil.households.selectors import REGISTRY_ROLES

@@ -271,11 +271,12 @@ def households_past_retention(*, now: datetime.datetime | None = None):
 
 def retention_run(*, apply: bool, now: datetime.datetime | None = None) -> RetentionReport:
     """What the retention periods say should go; deleted when apply is True."""
+    from dateutil.relativedelta import relativedelta
+
     from samspil.christmas import retention as christmas_retention
     from samspil.christmas.models import Application
     from samspil.core import audit_chain, public_forms
     from samspil.core.models import PublicFormHit
-    from dateutil.relativedelta import relativedelta
 
     now = now or timezone.now()
     report = RetentionReport()

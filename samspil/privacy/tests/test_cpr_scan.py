@@ -69,7 +69,8 @@ def test_no_cpr_number_in_logs_or_responses(scanned, personas, branch, org):
     _get(admin_client, bodies, f"/privacy/households/{household.pk}/")
     _get(admin_client, bodies, f"/privacy/households/{household.pk}/export.json")
     # The Christmas-aid application with a CPR number.
-    from samspil.christmas.tests.factories import form_data as christmas_form, make_round
+    from samspil.christmas.tests.factories import form_data as christmas_form
+    from samspil.christmas.tests.factories import make_round
 
     now = timezone.now()
     round_ = make_round(org, opens_at=now - timezone.timedelta(days=5),
