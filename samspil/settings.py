@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "samspil.partners",
     "samspil.christmas",
     "samspil.security",  # two-factor login, lock-out, password reset, security headers
+    "samspil.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samspil.api.middleware.RejectNulMiddleware",
+    "samspil.privacy.restriction.RestrictionMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -278,6 +280,20 @@ API_RATE = os.environ.get("SAMSPIL_API_RATE", "600/m")
 # Christmas aid (docs/christmas-aid.md): applications that never became a household are deleted
 # this many months after their round closed (manage.py christmas_prune_applications).
 CHRISTMAS_RETENTION_MONTHS = env_int("SAMSPIL_CHRISTMAS_RETENTION_MONTHS", 3)
+
+# Privacy (docs/privacy.md): the audit log's hash chain is keyed with AUDIT_CHAIN_KEY (from the
+# environment in production; changing it makes verify_audit fail for older entries). Retention
+# periods per kind of record for `samspil retention` (docs/operations.md); break-the-glass access
+# lasts this many hours.
+if os.environ.get("AUDIT_CHAIN_KEY"):
+    AUDIT_CHAIN_KEY = os.environ["AUDIT_CHAIN_KEY"]
+elif PRODUCTION:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set in production")
+else:
+    AUDIT_CHAIN_KEY = local_secret("audit_chain_key", lambda: secrets.token_urlsafe(50))
+AUDIT_RETENTION_MONTHS = env_int("SAMSPIL_AUDIT_RETENTION_MONTHS", 6)
+HOUSEHOLD_RETENTION_YEARS = env_int("SAMSPIL_HOUSEHOLD_RETENTION_YEARS", 5)
+BREAK_GLASS_HOURS = env_int("SAMSPIL_BREAK_GLASS_HOURS", 3)
 
 # How many rows a list page shows.
 PAGE_SIZE = env_int("SAMSPIL_PAGE_SIZE", 25)

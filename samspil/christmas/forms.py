@@ -39,7 +39,7 @@ class ApplicationForm(PublicForm):
         label=gettext_lazy("CPR number (optional)"), required=False, max_length=11,
         help_text=gettext_lazy("DDMMYY-XXXX. You may leave it out; it helps us find an "
                                "earlier application of yours."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=cpr.CprInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     address = forms.CharField(label=gettext_lazy("Street and number"), max_length=200,
                               widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))

@@ -365,6 +365,9 @@ def followup_offer(*, actor: User, application: Application, kind: str,
     application.refresh_from_db()
     if application.status != Status.GRANTED:
         raise ValidationError(_("Follow-up help is offered to granted families."))
+    if not application.consent_followup:
+        raise ValidationError(_("The family has not agreed (or no longer agrees) to be "
+                                "contacted about follow-up help."), code="no_consent")
     kinds = application.round.followup_kinds
     if kinds and kind not in kinds:
         raise ValidationError({"kind": _("The round does not offer this kind of help.")})
@@ -378,6 +381,18 @@ def followup_offer(*, actor: User, application: Application, kind: str,
     offer.save()
     _audit_application(actor, application, Action.CREATE, summary=f"offer {kind}")
     return offer
+
+
+@transaction.atomic
+def followup_consent_withdraw(*, actor: User, application: Application) -> Application:
+    """The family no longer wants to be contacted about follow-up help (privacy area)."""
+    application.refresh_from_db()
+    if application.consent_followup:
+        application.consent_followup = False
+        application.save(update_fields=["consent_followup"])
+        _audit_application(actor, application, Action.CHANGE, fields=["consent_followup"],
+                           summary="follow-up consent withdrawn")
+    return application
 
 
 @transaction.atomic

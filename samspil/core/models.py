@@ -170,6 +170,10 @@ class AuditEvent(models.Model):
     fields = models.CharField(_("fields"), max_length=500, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     purpose = models.CharField(_("purpose"), max_length=100, blank=True)
+    # The chain (core/audit_chain.py): the previous entry's hash and this entry's keyed hash
+    # (HMAC-SHA256 over the previous hash and this entry's content).
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -232,3 +236,29 @@ class PublicFormHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window}: {self.count}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain starts after the retention command deleted older entries.
+
+    ``last_id`` and ``last_hash`` are those of the newest deleted entry; ``signature`` is a keyed
+    hash over both (and the counts), so a checkpoint cannot be forged without the audit key.
+    Checkpoints, like entries, are only ever inserted.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    deleted = models.PositiveIntegerField(default=0)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint after {self.last_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit checkpoints cannot be changed.")
+        super().save(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from samspil.core import audit_chain
 from samspil.core.models import AuditEvent, User
 
 # Anything shaped like a CPR number is masked before a search term is written to the log.
@@ -43,5 +44,4 @@ def audit_record(
         summary=mask_cpr_like(summary)[:500],
         purpose=purpose[:100],
     )
-    event.save(force_insert=True)
-    return event
+    return audit_chain.append(event)

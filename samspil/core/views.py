@@ -5,8 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from samspil.core.access import role_required
+from samspil.core.forms import AuditSearchForm
 from samspil.core.models import AuditEvent, Role
-from samspil.core.selectors import audit_event_list_for_organisation
+from samspil.core.selectors import audit_event_list_for_organisation, audit_event_search
+from samspil.core.services import mask_cpr_like
 from samspil.households.selectors import REGISTRY_ROLES
 
 
@@ -25,7 +27,13 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action in AuditEvent.Action.values:
         events = events.filter(action=action)
+    data = request.GET.copy()
+    if "text" in data:  # a CPR number typed as a search word is not written back to the page
+        data["text"] = mask_cpr_like(data["text"])
+    form = AuditSearchForm(data or None)
+    if form.is_valid():
+        events = audit_event_search(events, **form.cleaned_data)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {
-        "page": page, "action": action, "actions": AuditEvent.Action.choices,
+        "page": page, "action": action, "actions": AuditEvent.Action.choices, "form": form,
     })

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -51,3 +52,11 @@ def decrypt(token: str) -> str | None:
 
 def mask(number: str) -> str:
     return f"{number[:6]}-xxxx"
+
+
+class CprInput(forms.TextInput):
+    """A text input that never writes a CPR number back into the page: after a form error the
+    field is empty and the person types the number again (issue 9: never shown in full)."""
+
+    def format_value(self, value):
+        return None

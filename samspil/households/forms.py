@@ -93,7 +93,7 @@ class HouseholdForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     cpr = forms.CharField(
         label=gettext_lazy("CPR number (optional)"), required=False, max_length=11,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=cpr.CprInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         help_text=gettext_lazy("DDMMYY-XXXX. Only with consent. Never shown in full."),
     )
     cpr_consent = forms.BooleanField(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from samspil.core.access import role_required
 from samspil.core.models import AuditEvent, Postcode, Role
 from samspil.core.selectors import audit_event_list_for_household, branch_list_for
-from samspil.core.services import audit_record
+from samspil.core.services import audit_record, mask_cpr_like
 from samspil.households import selectors, services
 from samspil.households.forms import (
     ConsentForm,
@@ -52,7 +52,8 @@ def household_or_404(request, pk: int, *, log_view: bool = True) -> Household:
 
 @registry_access
 def household_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    # A CPR number typed into the search box is never written back into the page (nor the log).
+    query = mask_cpr_like(request.GET.get("q", "").strip()[:100])
     households = selectors.household_list_for(user=request.user, query=query)
     page = Paginator(households, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list.prefetch_related("members"))

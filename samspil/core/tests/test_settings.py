@@ -39,6 +39,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         "SECRET_KEY": "x" * 20 + "Q9v!k2#Lp0zR7t$Wm4yB8nC1dF6hJ3sG5",
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "OUTCOMES_PSEUDONYM_SECRET": "p" * 20 + "Zx8!vR2#kL5qW9$mT3nB7",
+        "AUDIT_CHAIN_KEY": "a" * 20 + "Hc4!pQ7#rT1zX9$wN6mK2",
         "ALLOWED_HOSTS": "samspil.example.org", "SAMSPIL_VAR_DIR": str(tmp_path),
     })
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)

@@ -19,6 +19,7 @@ ACCESS_TEST_MODULES = [
     "samspil.partners.tests.test_access",
     "samspil.christmas.tests.test_access",
     "samspil.security.tests.test_access",
+    "samspil.privacy.tests.test_access",
 ]
 
 

@@ -1,0 +1,149 @@
+"""The audit log as a hash chain: tamper-evident, append-only, prunable.
+
+Every entry stores the hash of the entry before it (``prev_hash``) and its own ``hash``: an
+HMAC-SHA256, keyed with ``settings.AUDIT_CHAIN_KEY``, over the previous hash and the entry's
+content. Changing, inserting or deleting a row in the middle breaks the chain at that row, and
+without the key nobody can recompute a consistent chain. ``verify`` walks the chain in id order
+and reports the first broken link (``manage.py verify_audit``).
+
+Concurrent writers: appending reads the newest entry's hash and inserts the next one, so two
+writers must not interleave. On PostgreSQL a transaction-level advisory lock serialises them
+(held until the surrounding transaction commits, so the next writer sees the committed entry);
+on SQLite the database allows one writer at a time and a process-wide lock covers threads.
+
+Retention (``prune``) deletes a prefix of the chain (everything up to the newest entry older
+than the cut-off) and inserts a signed ``AuditCheckpoint`` with the id and hash of the last
+deleted entry; verification then starts from the newest checkpoint.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from samspil.core.models import AuditCheckpoint, AuditEvent
+
+# Any constant: the key of the advisory lock that serialises appends on PostgreSQL.
+ADVISORY_LOCK_KEY = 7_142_009
+_local_lock = threading.Lock()
+
+CONTENT_FIELDS = ("at", "actor_id", "organisation_id", "action", "object_type", "object_id",
+                  "household_id", "object_label", "fields", "summary", "purpose")
+
+
+def _key() -> bytes:
+    return settings.AUDIT_CHAIN_KEY.encode()
+
+
+def _content(event: AuditEvent) -> str:
+    values = {}
+    for name in CONTENT_FIELDS:
+        value = getattr(event, name)
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        values[name] = value
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def entry_hash(event: AuditEvent, prev_hash: str) -> str:
+    message = f"{prev_hash}\n{_content(event)}".encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def checkpoint_signature(*, last_id: int, last_hash: str, deleted: int) -> str:
+    message = f"checkpoint\n{last_id}\n{last_hash}\n{deleted}".encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def _lock_chain() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        elif connection.vendor == "sqlite":
+            # Any write statement takes SQLite's write lock until commit, so a second writer
+            # waits here instead of reading a head that is about to change.
+            cursor.execute("UPDATE core_auditcheckpoint SET last_id = last_id WHERE 1 = 0")
+
+
+def _head_hash() -> str:
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    if last is not None:
+        return last
+    checkpoint = AuditCheckpoint.objects.order_by("-last_id").first()
+    return checkpoint.last_hash if checkpoint else ""
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Link the (unsaved) event to the chain and insert it."""
+    with _local_lock, transaction.atomic():
+        _lock_chain()
+        event.prev_hash = _head_hash()
+        event.hash = entry_hash(event, event.prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+
+def verify(*, batch: int = 5000) -> Verification:
+    """Walk the chain from the newest checkpoint; the first entry that does not fit is reported."""
+    checkpoint = AuditCheckpoint.objects.order_by("-last_id").first()
+    prev, start = "", 0
+    if checkpoint is not None:
+        expected = checkpoint_signature(last_id=checkpoint.last_id,
+                                        last_hash=checkpoint.last_hash,
+                                        deleted=checkpoint.deleted)
+        if not hmac.compare_digest(expected, checkpoint.signature):
+            return Verification(False, 0, checkpoint.last_id, "checkpoint signature is wrong")
+        prev, start = checkpoint.last_hash, checkpoint.last_id
+    checked = 0
+    last_id = start
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            break
+        for event in rows:
+            if event.prev_hash != prev:
+                return Verification(False, checked, event.pk,
+                                    "does not point to the entry before it (deleted or inserted)")
+            if not hmac.compare_digest(entry_hash(event, prev), event.hash):
+                return Verification(False, checked, event.pk, "content was changed")
+            prev = event.hash
+            checked += 1
+            last_id = event.pk
+    return Verification(True, checked)
+
+
+def prune(*, before: datetime.datetime, dry_run: bool = False) -> int:
+    """Delete entries older than ``before`` (a prefix of the chain), leaving a checkpoint."""
+    with _local_lock, transaction.atomic():
+        _lock_chain()
+        newest_old = (AuditEvent.objects.filter(at__lt=before).order_by("-id")
+                      .values_list("id", flat=True).first())
+        if newest_old is None:
+            return 0
+        doomed = AuditEvent.objects.filter(id__lte=newest_old)
+        count = doomed.count()
+        if dry_run:
+            return count
+        last_hash = AuditEvent.objects.get(pk=newest_old).hash
+        doomed._raw_delete(doomed.db)
+        AuditCheckpoint.objects.create(
+            last_id=newest_old, last_hash=last_hash, deleted=count,
+            signature=checkpoint_signature(last_id=newest_old, last_hash=last_hash,
+                                           deleted=count),
+        )
+    return count

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "samspil.privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self):
+        from samspil.privacy import restriction
+
+        restriction.connect()
