@@ -24,8 +24,17 @@ router = Router(tags=["activities"])
 class SessionOut(Schema):
     id: int
     date: datetime.date
-    start: datetime.time
-    end: datetime.time
+    # "17:00" local time (JSON Schema's "time" format would require a UTC offset).
+    start: str = Field(pattern=r"^\d{2}:\d{2}$", description="Local time, HH:MM")
+    end: str = Field(pattern=r"^\d{2}:\d{2}$", description="Local time, HH:MM")
+
+    @staticmethod
+    def resolve_start(obj) -> str:
+        return obj.start.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_end(obj) -> str:
+        return obj.end.strftime("%H:%M")
 
 
 class ActivityOut(Schema):
