@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # django-ninja: its own copy of Swagger UI for /api/docs (no CDN)
     "samspil.api",
+    "samspil.imports",
 ]
 
 MIDDLEWARE = [

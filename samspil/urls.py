@@ -15,6 +15,7 @@ urlpatterns = [
     path("activities/", include("samspil.activities.urls")),
     path("outcomes/", include("samspil.outcomes.urls")),
     path("partners/", include("samspil.partners.urls")),
+    path("import/", include("samspil.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
 ]
