@@ -18,6 +18,7 @@ ACCESS_TEST_MODULES = [
     "samspil.outcomes.tests.test_access",
     "samspil.partners.tests.test_access",
     "samspil.christmas.tests.test_access",
+    "samspil.imports.tests.test_access",
 ]
 
 
