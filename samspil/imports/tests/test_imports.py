@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
@@ -89,7 +90,7 @@ def test_the_dry_run_lists_every_problem_in_danish_and_writes_nothing(coordinato
     # Household 2 has only a child.
     assert (4, "Rolle", "2") in found
     assert job.problem_count == len(job.problems) == 9
-    services_refused = pytest.raises(Exception)
+    services_refused = pytest.raises(ValidationError)
     with services_refused:
         services.job_confirm(actor=coordinator, job=job)
     assert not Household.objects.exists() and not Person.objects.exists()
@@ -114,7 +115,7 @@ def test_the_mapping_is_saved_for_the_organisation(coordinator, branch):
     job = services.job_create(actor=coordinator, branch=branch, kind="households",
                               filename="x.csv", content=_csv([], header=header))
     assert "household" not in job.columns
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.job_map(actor=coordinator, job=job, mapping=job.columns)
     mapping = {"household": "Fam", "address": "Gade", "postcode": "Post", "role": "Type",
                "first_name": "Fornavn", "last_name": "Efternavn", "birth_date": "Født"}
@@ -206,7 +207,7 @@ def test_only_the_organisations_coordinators_see_an_import(coordinator, branch, 
         assert client_for(personas[role]).get(url).status_code == 404, role
     for role in ("volunteer", "caseworker", "evaluator"):
         assert client_for(personas[role]).get(url).status_code == 403, role
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.job_create(actor=personas["other_branch_coordinator"], branch=branch,
                             kind="households", filename="x.csv", content=_csv([]))
 
