@@ -62,7 +62,7 @@ def make_xlsx(rng: random.Random, households: int = HOUSEHOLDS, persons: int = P
             age = rng.randint(25, 55) if parent else rng.randint(0, 17)
             born = today - datetime.timedelta(days=365 * age + rng.randint(0, 364))
             sheet.append([str(h), address, postcode,
-                          f"2{rng.randint(0, 9999999):07d}" if i == 0 else "",
+                          f"201{rng.randint(0, 99999):05d}" if i == 0 else "",
                           f"familie{h}@example.dk" if i == 0 else "",
                           "forælder" if parent else "barn", rng.choice(FIRST), last,
                           born, ""])

@@ -221,3 +221,18 @@ def test_a_broken_file_is_refused_with_a_message(coordinator, branch):
     assert response.status_code == 200
     assert "could not be read as XLSX" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_the_benchmark_file_is_valid_and_imports(coordinator, branch):
+    """bench/imports.py's generated XLSX, small: every row valid, the counts as asked."""
+    import random
+
+    from bench.imports import make_xlsx
+
+    content = make_xlsx(random.Random(1), households=40, persons=120)
+    job = services.check(_job(coordinator, branch, content, name="bench.xlsx"), _noop)
+    assert job.status == "valid", job.problems[:3]
+    assert job.created == {"households": 40, "persons": 120}
+    services.job_confirm(actor=coordinator, job=job)
+    services.run(job, _noop)
+    assert Person.objects.count() == 120
