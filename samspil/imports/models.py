@@ -16,6 +16,11 @@ class Kind(models.TextChoices):
     ENGAGEMENTS = "engagements", _("Engagements with dates")
 
 
+COUNT_LABELS = {"households": _("Households"), "persons": _("Persons"),
+                "duplicates": _("Duplicates"), "volunteers": _("Volunteers"),
+                "engagements": _("Engagements")}
+
+
 class ColumnMapping(models.Model):
     """Which column of the organisation's files holds which field: {field: column header}."""
 
@@ -74,6 +79,11 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """The created (or to be created) rows, with their translated names."""
+        return [(str(COUNT_LABELS.get(k, k)), v) for k, v in self.created.items()]
 
     @property
     def running(self) -> bool:
