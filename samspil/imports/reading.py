@@ -1,4 +1,4 @@
-"""Reading an uploaded spreadsheet: XLSX (openpyxl, read-only) or CSV (UTF-8, with or without
+"""Reading an uploaded spreadsheet: XLSX (calamine) or CSV (UTF-8, with or without
 BOM, comma or semicolon as Danish Excel writes it). Every cell comes out as text, dates as
 ISO dates."""
 
@@ -18,7 +18,8 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat()
+        return (value.date().isoformat() if value.time() == datetime.time(0)
+                else value.isoformat())
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -45,16 +46,15 @@ def read(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
 
 
 def _xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    """The first sheet, through calamine (Rust; about ten times openpyxl's speed)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        values = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as error:  # a damaged or mislabelled file: the user's mistake
         raise ValidationError(_("The file could not be read as XLSX.")) from error
-    sheet = book.worksheets[0]
-    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    return [[_cell(v) for v in row] for row in values]
 
 
 def _csv(content: bytes) -> list[list[str]]:

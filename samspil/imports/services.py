@@ -124,8 +124,16 @@ def _choices(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%y", "%d.%m.%y")
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(raw: str) -> datetime.date:
-    raw = raw.strip()[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", raw.strip()) else raw.strip()
+    raw = raw.strip()
+    if ISO_DATE.match(raw):
+        try:
+            return datetime.date.fromisoformat(raw[:10])
+        except ValueError:
+            raise ValidationError(_("Write the date as 2026-12-01 or 01-12-2026.")) from None
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 (a date)
@@ -134,9 +142,9 @@ def parse_date(raw: str) -> datetime.date:
     raise ValidationError(_("Write the date as 2026-12-01 or 01-12-2026."))
 
 
-def _past_date(raw: str) -> datetime.date:
+def _past_date(raw: str, today: datetime.date) -> datetime.date:
     value = parse_date(raw)
-    if value > timezone.localdate():
+    if value > today:
         raise ValidationError(_("The date cannot be in the future."))
     if value.year < 1900:
         raise ValidationError(_("Enter a birth date after 1900."))
@@ -154,9 +162,10 @@ class Table:
         return cls(job, rows)
 
     def cells(self, row: list[str]) -> dict[str, str]:
-        index = {h: i for i, h in enumerate(self.job.headers)}
-        return {name: row[index[header]].strip() if index[header] < len(row) else ""
-                for name, header in self.job.columns.items()}
+        if not hasattr(self, "_where"):
+            index = {h: i for i, h in enumerate(self.job.headers)}
+            self._where = [(name, index[header]) for name, header in self.job.columns.items()]
+        return {name: row[i].strip() if i < len(row) else "" for name, i in self._where}
 
 
 def _ticker(progress: Progress, total: int, step: str, start: int, span: int):
@@ -198,6 +207,7 @@ def _check_households(table: Table, progress: Progress, problems: Problems
     job = table.job
     headers = job.columns
     postcodes = {p.code: p for p in Postcode.objects.all()}
+    today = timezone.localdate()
     plans: dict[str, HouseholdPlan] = {}
     tick = _ticker(progress, len(table.rows), _("Checking rows"), 0, 80)
     person_fields = {f.name: f for f in Person._meta.fields}
@@ -253,7 +263,7 @@ def _check_households(table: Table, progress: Progress, problems: Problems
                              % {"n": person_fields[name].max_length})
             setattr(person, name, value)
         try:
-            person.birth_date = _past_date(cells.get("birth_date", ""))
+            person.birth_date = _past_date(cells.get("birth_date", ""), today)
         except ValidationError as error:
             problems.add(row, headers["birth_date"], cells.get("birth_date", ""),
                          error.messages[0])
