@@ -48,7 +48,7 @@ def configure() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=["registry", "matching", "activities", "outcomes",
-                                           "christmas", "christmas-linkage"],
+                                           "christmas", "christmas-linkage", "import", "api"],
                         default=None, help="run one benchmark (default: all)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
@@ -113,6 +113,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import christmas_run
 
         passed &= christmas_run.intake(args)
+    if args.only in (None, "import"):
+        from bench import imports
+
+        passed &= imports.measure_import(ROOT, RESULTS)
+    if args.only in (None, "api"):
+        from bench import imports
+
+        passed &= imports.measure_api(ROOT, RESULTS, args)
     print(f"\n{time.perf_counter() - started:.0f} s in all.")
     return 1 if args.check and not passed else 0
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("outcomes/", include("samspil.outcomes.urls")),
     path("partners/", include("samspil.partners.urls")),
     path("privacy/", include("samspil.privacy.urls")),
+    path("import/", include("samspil.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("accounts/", include("samspil.security.urls")),

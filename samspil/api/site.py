@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
@@ -69,6 +69,28 @@ IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_only),
                         AfterValidator(_plausible)]
 
 
+# Every object id in a path, once for all areas: a positive 64-bit integer (the database's
+# bigint). Out of range is a 422 with the usual body, before any query runs.
+MAX_ID = 2**63 - 1
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# An id in a filter (?branch=, ?household=): same bounds.
+BranchId = Annotated[int, Field(ge=1, le=2**31 - 1, description="Only this branch")]
+
+
+class DateRange(Schema):
+    """`?date_from=` and `?date_to=` (ISO dates, inclusive), on the date the endpoint names."""
+
+    date_from: IsoDate | None = Field(None, description="On or after")
+    date_to: IsoDate | None = Field(None, description="On or before")
+
+    def apply(self, qs, field: str):
+        if self.date_from is not None:
+            qs = qs.filter(**{f"{field}__gte": self.date_from})
+        if self.date_to is not None:
+            qs = qs.filter(**{f"{field}__lte": self.date_to})
+        return qs
+
+
 class ErrorItem(Schema):
     loc: list[str | int] = Field(default_factory=list)
     msg: str
@@ -99,7 +121,8 @@ api = NinjaAPI(
     title="Samspil API",
     version="1",
     description=(
-        "Households, volunteers and engagements of your organisation, scoped exactly as the "
+        "Households, volunteers, engagements, activities, referrals, questionnaires and KPI "
+        "figures of your organisation, scoped exactly as the "
         "pages are: a token acts as the user who made it, with that user's role and branches. "
         "Errors always have the body {code, detail, errors}."
     ),
@@ -172,6 +195,13 @@ def _add_routers() -> None:
     api.add_router("/v1/households", households)
     api.add_router("/v1/volunteers", volunteers)
     api.add_router("/v1/engagements", engagements)
+    from samspil.activities.api import router as activities
+    from samspil.outcomes.api import router as outcomes
+    from samspil.partners.api import router as partners
+
+    api.add_router("/v1/activities", activities)
+    api.add_router("/v1/referrals", partners)
+    api.add_router("/v1", outcomes)
 
 
 _add_routers()

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from samspil.api.site import ERRORS, IsoDate, Pages
+from samspil.api.site import ERRORS, MAX_ID, BranchId, IsoDate, ObjectId, Pages
 from samspil.core.models import AuditEvent, Role
 from samspil.core.services import audit_record
 from samspil.engagements import selectors, services
@@ -61,8 +61,8 @@ class EngagementDetailOut(EngagementOut):
 class EngagementFilters(Schema):
     state: EngagementState | None = None
     type: EngagementType | None = None
-    branch: int | None = Field(None, ge=1, le=2**31)
-    household: int | None = Field(None, ge=1, le=2**62)
+    branch: BranchId | None = None
+    household: int | None = Field(None, ge=1, le=MAX_ID)
     referred_from: IsoDate | None = Field(None, description="Referred on or after")
     referred_to: IsoDate | None = Field(None, description="Referred on or before")
 
@@ -90,7 +90,7 @@ def engagement_list(request: HttpRequest, filters: Query[EngagementFilters]):
 
 
 def _engagement_or_404(request: HttpRequest, pk: int) -> Engagement:
-    engagement = selectors.engagement_get_for(user=request.user, pk=pk) if pk < 2**63 else None
+    engagement = selectors.engagement_get_for(user=request.user, pk=pk)
     if engagement is None:
         audit_record(actor=request.user, action=AuditEvent.Action.DENIED,
                      object_type="engagements.engagement", object_id=pk, purpose="api")
@@ -100,7 +100,7 @@ def _engagement_or_404(request: HttpRequest, pk: int) -> Engagement:
 
 @router.get("/{engagement_id}", response={200: EngagementDetailOut, **ERRORS},
             summary="One engagement with its goals")
-def engagement_detail(request: HttpRequest, engagement_id: int):
+def engagement_detail(request: HttpRequest, engagement_id: ObjectId):
     engagement = _engagement_or_404(request, engagement_id)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW,
                  object_type="engagements.engagement", object_id=engagement.pk,
@@ -111,7 +111,7 @@ def engagement_detail(request: HttpRequest, engagement_id: int):
 @router.get("/{engagement_id}/meetings", response={200: list[MeetingOut], **ERRORS},
             summary="The engagement's meetings, newest first")
 @paginate(Pages)
-def meeting_list(request: HttpRequest, engagement_id: int):
+def meeting_list(request: HttpRequest, engagement_id: ObjectId):
     engagement = _engagement_or_404(request, engagement_id)
     return engagement.meetings.order_by("-date", "-id")
 
@@ -119,7 +119,7 @@ def meeting_list(request: HttpRequest, engagement_id: int):
 @router.post("/{engagement_id}/meetings",
              response={201: MeetingOut, 400: ERRORS[404], 403: ERRORS[404], **ERRORS},
              summary="Log a meeting (the engagement's volunteer)")
-def meeting_create(request: HttpRequest, engagement_id: int, payload: MeetingIn):
+def meeting_create(request: HttpRequest, engagement_id: ObjectId, payload: MeetingIn):
     engagement = _engagement_or_404(request, engagement_id)
     if request.user.role != Role.VOLUNTEER:
         # As on the pages: the volunteer logs her meetings; coordinators read them.
@@ -129,3 +129,11 @@ def meeting_create(request: HttpRequest, engagement_id: int, payload: MeetingIn)
         kind=payload.kind, areas=[str(a) for a in payload.areas], note=payload.note,
     )
     return 201, meeting
+
+
+@router.get("/{engagement_id}/goals", response={200: list[GoalOut], **ERRORS},
+            summary="The engagement's goals (small steps)")
+@paginate(Pages)
+def goal_list(request: HttpRequest, engagement_id: ObjectId):
+    engagement = _engagement_or_404(request, engagement_id)
+    return engagement.goals.order_by("id")

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from samspil.api.site import ERRORS, IsoDateTime, Pages
+from samspil.api.site import ERRORS, BranchId, IsoDateTime, ObjectId, Pages
 from samspil.core.models import AuditEvent
 from samspil.core.services import audit_record
 from samspil.households import selectors
@@ -51,7 +51,7 @@ class HouseholdDetailOut(HouseholdOut):
 class HouseholdFilters(Schema):
     q: str = Field("", max_length=100, description="Words that must all match, as in the "
                                                    "household search")
-    branch: int | None = Field(None, ge=1, le=2**31, description="Only this branch")
+    branch: BranchId | None = None
     updated_since: IsoDateTime | None = Field(None, description="Changed at or after")
 
 
@@ -72,20 +72,18 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]):
 
 @router.get("/{household_id}", response={200: HouseholdDetailOut, **ERRORS},
             summary="One household with its members")
-def household_detail(request: HttpRequest, household_id: int):
+def household_detail(request: HttpRequest, household_id: ObjectId):
     return _household_or_404(request, household_id)
 
 
 def _household_or_404(request: HttpRequest, pk: int) -> Household:
     """The API's gatekeeper, as households.views.household_or_404: audited either way."""
-    household = None
-    if pk < 2**63:
-        household = (selectors.household_list_for(user=request.user).filter(pk=pk)
-                     .prefetch_related("members").first())
+    household = (selectors.household_list_for(user=request.user).filter(pk=pk)
+                 .prefetch_related("members").first())
     if household is None:
         audit_record(actor=request.user, action=AuditEvent.Action.DENIED,
                      object_type="households.household", object_id=pk,
-                     household_id=pk if pk < 2**63 else None, purpose="api")
+                     household_id=pk, purpose="api")
         raise Http404
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW,
                  object_type="households.household", object_id=pk, household_id=pk,

@@ -51,8 +51,15 @@ class MemberChanges:
 
 def _refresh_search_fields(household: Household) -> None:
     members = list(household.members.order_by("id"))  # the first registered parent first
+    household.display_name, household.search_text = search_fields(household, members)
+    household.save(update_fields=["display_name", "search_text", "updated_at"])
+
+
+def search_fields(household: Household, members: list[Person]) -> tuple[str, str]:
+    """The household's display name and the lower-case text the search reads, from its
+    members in the order they were registered (also used by the spreadsheet import)."""
     parents = [m for m in members if m.role == MemberRole.PARENT] or members
-    household.display_name = " / ".join(m.full_name for m in parents)[:300]
+    display_name = " / ".join(m.full_name for m in parents)[:300]
     phone_digits = ""
     if household.phone:
         try:
@@ -64,8 +71,7 @@ def _refresh_search_fields(household: Household) -> None:
         household.address, household.postcode_id, household.postcode.town, phone_digits,
         household.email,
     ]
-    household.search_text = " ".join(p for p in parts if p).lower()
-    household.save(update_fields=["display_name", "search_text", "updated_at"])
+    return display_name, " ".join(p for p in parts if p).lower()
 
 
 def _apply_member(person: Person, data: MemberData, *, actor: User, today: datetime.date) -> None:

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from samspil.api.site import ERRORS, Pages
+from samspil.api.site import ERRORS, BranchId, ObjectId, Pages
 from samspil.core.models import AuditEvent
 from samspil.core.services import audit_record
 from samspil.volunteers import selectors
@@ -38,7 +38,7 @@ class VolunteerFilters(Schema):
     q: str = Field("", max_length=100, description="Name, e-mail, phone, postcode, town, skill")
     status: VolunteerStatus | None = None
     role: VolunteerRole | None = None
-    branch: int | None = Field(None, ge=1, le=2**31)
+    branch: BranchId | None = None
 
 
 @router.get("/", response={200: list[VolunteerOut], **ERRORS}, summary="List volunteers")
@@ -58,12 +58,10 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilters]):
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, **ERRORS},
             summary="One volunteer")
-def volunteer_detail(request: HttpRequest, volunteer_id: int):
-    volunteer = None
-    if volunteer_id < 2**63:
-        volunteer = selectors.with_load(
-            selectors.volunteer_list_for(user=request.user).filter(pk=volunteer_id)
-        ).first()
+def volunteer_detail(request: HttpRequest, volunteer_id: ObjectId):
+    volunteer = selectors.with_load(
+        selectors.volunteer_list_for(user=request.user).filter(pk=volunteer_id)
+    ).first()
     if volunteer is None:
         audit_record(actor=request.user, action=AuditEvent.Action.DENIED,
                      object_type="volunteers.volunteer", object_id=volunteer_id, purpose="api")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from samspil.activities.tests import factories as activity_factories
 from samspil.api import services
 from samspil.conftest import make_household
 from samspil.engagements.tests.factories import make_volunteer, walk_to
+from samspil.outcomes.tests import factories as outcome_factories
+from samspil.partners.models import Partner
+from samspil.partners.tests.factories import refer
 
 
 class ApiClient:
@@ -51,5 +57,20 @@ def world(personas, branch, other_branch):
     engagement = walk_to("active", actor=coordinator, household=household, volunteer=frida)
     aarhus = make_household(personas["other_branch_coordinator"], other_branch, last="Aarhusen",
                             postcode="8000")
+    # Frida is in charge of a family café the Hemmeligsens signed up for and came to.
+    activity = activity_factories.make_activity(
+        branch, title="Hemmeligsens café", sessions=(datetime.date(2026, 5, 20),))
+    activity.volunteers.add(frida)
+    signup = activity_factories.signed_up(activity, household)
+    activity_factories.mark(activity.sessions.get(), signup.participants.first())
+    partner = Partner.objects.create(organisation=branch.organisation, kind="school",
+                                     name="Islev Skole")
+    referral = refer(coordinator, household, partner, direction="out",
+                     help_kind="school_support")
+    questionnaire = outcome_factories.answered(
+        engagement, outcome_factories.parent(household), "who5", "start",
+        outcome_factories.who5(48), datetime.date(2026, 5, 1))
+    programme = outcome_factories.programme(branch.organisation)
     return {"household": household, "engagement": engagement, "volunteer": frida,
-            "aarhus": aarhus}
+            "aarhus": aarhus, "activity": activity, "referral": referral,
+            "questionnaire": questionnaire, "programme": programme}

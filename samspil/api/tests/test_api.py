@@ -259,3 +259,79 @@ def test_a_nul_character_is_refused_with_422_not_a_server_error(world, api_for, 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
     assert not Meeting.objects.exists()
+
+
+# --- activities, referrals, outcomes, goals (issue 10, part 1) ---------------------------------
+
+def test_activities_with_signups_and_attendance(api_for, world):
+    coordinator = api_for("coordinator")
+    activity = world["activity"]
+    items = coordinator.get("/api/v1/activities/", {"date_from": "2026-05-01",
+                                                     "date_to": "2026-05-31"}).json()["items"]
+    assert [a["id"] for a in items] == [activity.pk]
+    assert coordinator.get("/api/v1/activities/", {"date_from": "2026-06-01"}).json()["count"] == 0
+    detail = coordinator.get(f"/api/v1/activities/{activity.pk}").json()
+    assert detail["sessions"][0] == {"id": detail["sessions"][0]["id"], "date": "2026-05-20",
+                                     "start": "17:00", "end": "19:00"}
+    assert detail["taken"] >= 1
+    signups = coordinator.get(f"/api/v1/activities/{activity.pk}/signups").json()["items"]
+    assert signups[0]["household_id"] == world["household"].pk
+    assert signups[0]["participants"]
+    # The volunteer in charge sees first names and ages, not which household.
+    volunteer = api_for("volunteer").get(f"/api/v1/activities/{activity.pk}/signups").json()
+    assert volunteer["items"][0]["household_id"] is None
+    attendance = coordinator.get(f"/api/v1/activities/{activity.pk}/attendance").json()
+    assert attendance["count"] == 1 and attendance["items"][0]["present"] is True
+
+
+def test_referrals_filtered_by_sent_date_and_branch(api_for, world):
+    coordinator = api_for("coordinator")
+    referral = world["referral"]
+    assert coordinator.get("/api/v1/referrals/", {"date_from": str(referral.sent_on)}
+                           ).json()["count"] == 1
+    assert coordinator.get("/api/v1/referrals/", {"date_to": "2000-01-01"}).json()["count"] == 0
+    other = world["aarhus"].branch_id
+    assert coordinator.get("/api/v1/referrals/", {"branch": other}).json()["count"] == 0
+    detail = coordinator.get(f"/api/v1/referrals/{referral.pk}").json()
+    assert detail["help_kind"] == "school_support" and detail["direction"] == "out"
+
+
+def test_questionnaires_and_their_answers(api_for, world):
+    coordinator = api_for("coordinator")
+    q = world["questionnaire"]
+    items = coordinator.get("/api/v1/questionnaires/", {"answered": "true",
+                                                        "instrument": "who5"}).json()["items"]
+    assert [i["id"] for i in items] == [q.pk] and items[0]["score"] == 48
+    assert coordinator.get("/api/v1/questionnaires/", {"answered": "false"}).json()["count"] == 0
+    detail = coordinator.get(f"/api/v1/questionnaires/{q.pk}").json()
+    assert detail["answers"] == q.answers
+
+
+def test_kpi_figures_hide_small_numbers_as_the_dashboard_does(api_for, world):
+    pk = world["programme"].pk
+    for role in ("coordinator", "evaluator", "other_branch_coordinator"):
+        body = api_for(role).get(f"/api/v1/programmes/{pk}/figures",
+                                 {"on": "2026-06-15"}).json()
+        assert body["suppressed"] is True
+        reach = next(k for k in body["kpis"] if k["kpi"] == "reach")
+        # One family reached: shown as "<5", and no raw count beside it.
+        assert reach["shown"] == "<5" and reach["value"] is None, role
+    admin = api_for("org_admin").get(f"/api/v1/programmes/{pk}/figures",
+                                     {"on": "2026-06-15"}).json()
+    assert admin["suppressed"] is False
+
+
+def test_goals_of_an_engagement(api_for, world):
+    engagement = world["engagement"]
+    engagement.goals.create(area="work", text="Søge tre job")
+    body = api_for("volunteer").get(f"/api/v1/engagements/{engagement.pk}/goals").json()
+    assert [g["text"] for g in body["items"]] == ["Søge tre job"]
+
+
+def test_ids_out_of_range_are_refused_with_the_usual_body(api_for, world):
+    coordinator = api_for("coordinator")
+    for path in ("/api/v1/activities/0", f"/api/v1/referrals/{2**63}",
+                 "/api/v1/questionnaires/-1", f"/api/v1/programmes/{2**64}/figures"):
+        response = coordinator.get(path)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "invalid"

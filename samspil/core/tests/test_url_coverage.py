@@ -20,6 +20,7 @@ ACCESS_TEST_MODULES = [
     "samspil.christmas.tests.test_access",
     "samspil.security.tests.test_access",
     "samspil.privacy.tests.test_access",
+    "samspil.imports.tests.test_access",
 ]
 
 
