@@ -12,6 +12,7 @@ urlpatterns = [
          name="report_xlsx"),
     path("programmes/<id:pk>/report.csv", views.report_download, {"format": "csv"},
          name="report_csv"),
+    path("programmes/<id:pk>/refresh/", views.figures_refresh, name="figures_refresh"),
     path("programmes/<id:pk>/targets/", views.programme_targets, name="targets"),
     path("due/", views.due_list, name="due"),
     path("due/schedule/", views.schedule, name="schedule"),

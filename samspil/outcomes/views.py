@@ -48,8 +48,8 @@ def dashboard(request):
     if programme is None:
         return render(request, "outcomes/dashboard.html", {"programme": None})
     by = "municipality" if request.GET.get("by") == "municipality" else "branch"
-    board = figures.dashboard(programme=programme, on=timezone.localdate(),
-                              policy=figures.policy_for(request.user))
+    board = figures.current_dashboard(programme=programme, on=timezone.localdate(),
+                                      policy=figures.policy_for(request.user))
     audit_record(actor=request.user, action=Action.VIEW, object_type="outcomes.programme",
                  object_id=programme.pk, object_label=programme.name, summary="dashboard")
     return render(request, "outcomes/dashboard.html", {
@@ -60,8 +60,9 @@ def dashboard(request):
 
 def _publication(request, pk: int):
     programme = programme_or_404(request, pk)
-    board = figures.dashboard(programme=programme, on=timezone.localdate(),
-                              policy=figures.policy_for(request.user, publication=True))
+    board = figures.current_dashboard(
+        programme=programme, on=timezone.localdate(),
+        policy=figures.policy_for(request.user, publication=True))
     return programme, board
 
 
@@ -78,6 +79,17 @@ def report_download(request, pk: int, format: str):
     name = f"samspil-{programme.pk}-{board.on:%Y-%m-%d}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@dashboard_access
+@require_POST
+def figures_refresh(request, pk: int):
+    """Queue a recomputation of the stored figures (the Refresh button)."""
+    programme = programme_or_404(request, pk)
+    services.figures_refresh_request(programme_id=programme.pk, force=True)
+    messages.success(request, _("The figures are being computed again. Reload the page in a "
+                                "minute to see them."))
+    return redirect(reverse("outcomes:dashboard") + f"?programme={programme.pk}")
 
 
 @admin_access

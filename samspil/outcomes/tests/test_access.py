@@ -19,6 +19,7 @@ ALLOWED = {
     "outcomes:report_pdf": DASHBOARD,
     "outcomes:report_xlsx": DASHBOARD,
     "outcomes:report_csv": DASHBOARD,
+    "outcomes:figures_refresh": DASHBOARD,
     "outcomes:targets": {"org_admin"},
     "outcomes:due": {"coordinator", "org_admin", "other_branch_coordinator", "volunteer",
                      "outsider"},
@@ -29,7 +30,7 @@ ALLOWED = {
     "outcomes:export_detail": {"evaluator"},
     "outcomes:export_download": {"evaluator"},
 }
-POST_ONLY = {"outcomes:schedule", "outcomes:link_create"}
+POST_ONLY = {"outcomes:schedule", "outcomes:link_create", "outcomes:figures_refresh"}
 PUBLIC = {"outcomes:family_answer"}  # the link is the key; tested in test_questionnaires
 # Collected by samspil/core/tests/test_url_coverage.py, which fails on any URL no walk covers.
 COVERED_URLS = set(ALLOWED) | PUBLIC
@@ -60,7 +61,7 @@ def _url_kwargs(programme, questionnaire, export):
     p, q, e = {"pk": programme.pk}, {"pk": questionnaire.pk}, {"pk": export.pk}
     return {
         "outcomes:dashboard": {}, "outcomes:report_pdf": p, "outcomes:report_xlsx": p,
-        "outcomes:report_csv": p, "outcomes:targets": p, "outcomes:due": {},
+        "outcomes:report_csv": p, "outcomes:figures_refresh": p, "outcomes:targets": p, "outcomes:due": {},
         "outcomes:schedule": {}, "outcomes:answer": q, "outcomes:link_create": q,
         "outcomes:exports": {}, "outcomes:export_detail": e, "outcomes:export_download": e,
         "outcomes:family_answer": {"token": "not-a-token"},
