@@ -61,7 +61,8 @@ def _url_kwargs(programme, questionnaire, export):
     p, q, e = {"pk": programme.pk}, {"pk": questionnaire.pk}, {"pk": export.pk}
     return {
         "outcomes:dashboard": {}, "outcomes:report_pdf": p, "outcomes:report_xlsx": p,
-        "outcomes:report_csv": p, "outcomes:figures_refresh": p, "outcomes:targets": p, "outcomes:due": {},
+        "outcomes:report_csv": p, "outcomes:figures_refresh": p, "outcomes:targets": p,
+        "outcomes:due": {},
         "outcomes:schedule": {}, "outcomes:answer": q, "outcomes:link_create": q,
         "outcomes:exports": {}, "outcomes:export_detail": e, "outcomes:export_download": e,
         "outcomes:family_answer": {"token": "not-a-token"},
