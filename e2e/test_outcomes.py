@@ -105,7 +105,7 @@ def test_the_project_leader_reads_the_dashboard_and_downloads_the_report(page: P
              exact=False))
     page.get_by_role("link", name=text("Targets and period")).click()
     page.get_by_label(text("Figure")).select_option("work_attachment")
-    page.get_by_label(text("Target"), exact=True).fill("120")
+    page.get_by_role("spinbutton", name=text("Target")).fill("120")
     page.get_by_role("button", name=text("Save target")).click()
     expect(page.get_by_role("alert").first).to_be_visible()
     expect(page.get_by_text(text("A share cannot be more than 100%."))).to_be_visible()
