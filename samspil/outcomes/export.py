@@ -33,6 +33,7 @@ from samspil.outcomes.models import Export, Questionnaire
 from samspil.outcomes.pseudonyms import Pseudonymiser, export_key
 
 CHUNK = 20_000
+BATCHED = {"meetings", "responses"}  # fetched with _batched
 ID_BATCH = 2_000  # engagement ids per query for meetings and responses
 
 # table -> [(column, type, description)], the codebook; the writers fill exactly these.
@@ -152,6 +153,13 @@ def _chunks(rows: Iterable[tuple]) -> Iterator[list[list]]:
         yield [list(column) for column in zip(*chunk, strict=True)]
 
 
+def _batched(querysets: Iterable) -> Iterator[list]:
+    """The rows of several values_list querysets, CHUNK at a time, as columns. (PostgreSQL's
+    COPY TO STDOUT was tried here and was slower: psycopg hands COPY data over row by row.)"""
+    for queryset in querysets:
+        yield from _chunks(queryset.iterator(chunk_size=CHUNK))
+
+
 def _codebook(folder: Path, export: Export):
     from samspil.outcomes.models import Instrument
 
@@ -206,17 +214,17 @@ def build(export: Export, progress: Callable[[int, str], None] = lambda p, s: No
         Q(parent__isnull=True, household_id__in=household_ids) | Q(parent_id__in=person_ids))
     counts = {}
 
-    def run(table: str, rows: Iterable[tuple], transform: Callable[[list], list], share: int):
-        """Write a table from a values_list iterator: transform turns each chunk's fetched
-        columns into the table's columns."""
+    def run(table: str, rows: Iterable, transform: Callable[[list], list], share: int):
+        """Write a table from a values_list iterator (rows) or from batches of columns
+        (_batched): transform turns each batch's fetched columns into the table's columns."""
         writer = _Writer(folder, table)
-        for columns in _chunks(rows):
+        for columns in rows if table in BATCHED else _chunks(rows):
             writer.write(transform(columns))
         counts[table] = writer.close()
         progress(share, table)
 
     def pseudonyms(kind: str, ids: list) -> list[str]:
-        return [pseudo(kind, pk) for pk in ids]
+        return pseudo.many(kind, ids)
 
     from samspil.core.models import Branch
 
@@ -253,23 +261,24 @@ def build(export: Export, progress: Callable[[int, str], None] = lambda p, s: No
     # the engagements' order; portable (no subquery with OR, no huge IN list).
     ids = sorted(engagement_ids)
     id_batches = [ids[i:i + ID_BATCH] for i in range(0, len(ids), ID_BATCH)]
-    run("meetings", itertools.chain.from_iterable(
-        Meeting.objects.filter(engagement_id__in=batch)
-        .order_by("engagement_id", "date", "id").values_list("engagement_id", "date", "minutes",
-                                                             "kind")
-        .iterator(chunk_size=CHUNK) for batch in id_batches),
+    run("meetings", _batched(
+        Meeting.objects.filter(engagement_id__in=batch).order_by("engagement_id", "date", "id")
+        .values_list("engagement_id", "date", "minutes", "kind") for batch in id_batches),
         lambda c: [pseudonyms("engagement", c[0]), *c[1:]], 75)
     consenting = set(persons.values_list("pk", flat=True))
+
     def response_columns(c):
+        keep = [p in consenting for p in c[1]]
+        c = [list(itertools.compress(column, keep)) for column in c]
         answers = [json.dumps(a, sort_keys=True) if day else ""
                    for a, day in zip(c[9], c[6], strict=True)]
         return [pseudonyms("engagement", c[0]), pseudonyms("person", c[1]), *c[2:9], answers]
 
-    run("responses", (row for batch in id_batches for row in Questionnaire.objects.filter(
-        engagement_id__in=batch).order_by("engagement_id", "id").values_list(
-            "engagement_id", "person_id", "instrument__code", "instrument__version", "point",
-            "due_on", "answered_on", "by_family", "score", "answers")
-        .iterator(chunk_size=CHUNK) if row[1] in consenting), response_columns, 90)
+    run("responses", _batched(
+        Questionnaire.objects.filter(engagement_id__in=batch).order_by("engagement_id", "id")
+        .values_list("engagement_id", "person_id", "instrument__code", "instrument__version",
+                     "point", "due_on", "answered_on", "by_family", "score", "answers")
+        for batch in id_batches), response_columns, 90)
     run("participation", _participation(org, consenting), lambda c: [
         pseudonyms("person", c[0]), pseudonyms("household", c[1]), pseudonyms("activity", c[2]),
         c[3], c[4], [bool(p) for p in c[5]]], 95)

@@ -1,8 +1,8 @@
 """Reach through Christmas aid (Programme.counts_christmas_aid), on hand-made data.
 
 Expected by hand: the Hansen household (the applicant and two children, born 2015 and 2019)
-is granted Christmas aid on 10 March 2026; the Jensen household on
-15 December 2023, before the programme (one parent, one child); Olsen's application is rejected. With the setting on,
+is granted Christmas aid on 10 March 2026; the Jensen household (one parent, one child) on
+15 December 2023, before the programme; Olsen's application is rejected. With the setting on,
 reach is 0 on 9 March 2026 and 3 (1 parent, 2 children) from 10 March on; with it off, 0. A
 family-friend engagement of the Hansen household that started later (1 May 2026) does not
 move its members' date: they count once, from the earlier decision.
