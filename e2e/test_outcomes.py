@@ -95,7 +95,7 @@ def test_the_project_leader_reads_the_dashboard_and_downloads_the_report(page: P
     # The PDF is fetched with the page's own session (a click on a download link would make
     # Playwright wait for a navigation that a download never completes).
     pdf_url = page.get_by_role("link", name="PDF").get_attribute("href")
-    pdf = page.request.get(pdf_url)
+    pdf = page.request.get(pdf_url, timeout=90_000)  # WeasyPrint on a busy machine
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
     assert ".pdf" in pdf.headers["content-disposition"]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("programmes/<id:pk>/refresh/", views.figures_refresh, name="figures_refresh"),
     path("programmes/<id:pk>/targets/", views.programme_targets, name="targets"),
     path("due/", views.due_list, name="due"),
+    path("households/<id:household_pk>/", views.household_outcomes, name="household"),
     path("due/schedule/", views.schedule, name="schedule"),
     path("questionnaires/<id:pk>/", views.answer, name="answer"),
     path("questionnaires/<id:pk>/link/", views.link_create, name="link_create"),

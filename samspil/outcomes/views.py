@@ -127,6 +127,19 @@ def programme_targets(request, pk: int):
 
 # --- questionnaires --------------------------------------------------------------------------
 
+@role_required(Role.ORG_ADMIN, Role.COORDINATOR, not_found_for=(Role.EVALUATOR,))
+def household_outcomes(request, household_pk: int):
+    """The household page's Outcomes tab: its questionnaires, answered or not, with scores."""
+    from samspil.households.views import household_or_404
+
+    household = household_or_404(request, household_pk)
+    return render(request, "outcomes/household.html", {
+        "household": household, "tab": "outcomes",
+        "questionnaires": selectors.household_questionnaires_for(user=request.user,
+                                                                 household=household),
+    })
+
+
 @questionnaire_access
 def due_list(request):
     today = timezone.localdate()
