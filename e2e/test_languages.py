@@ -167,6 +167,9 @@ def visit_journey_pages(new_page, household: dict, language: str,
     inspect(evaluator, "outcomes-exports")
     evaluator.goto("/outcomes/answer/no-such-link/")
     inspect(evaluator, "outcomes-link-refused")
+    page.goto(f"/households/{household['id']}/")
+    household_tab(page, "Outcomes")
+    inspect(page, "household-outcomes")
 
 
 def test_every_journey_page_is_completely_danish(new_page, lund_household, server):

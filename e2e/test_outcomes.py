@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from support import COORDINATOR, Journey, log_in, text
+from support import COORDINATOR, Journey, household_tab, log_in, text
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG_ADMIN = "orgadmin"
@@ -51,7 +51,7 @@ if engagement is None:
         matched_on=today - datetime.timedelta(days=10),
         started_on=today - datetime.timedelta(days=3), note="e2e: outcomes")
 services.questionnaires_schedule(organisation_id=engagement.organisation_id)
-print(json.dumps({"name": engagement.household.display_name}))
+print(json.dumps({"name": engagement.household.display_name, "id": engagement.household_id}))
 """
 
 
@@ -127,6 +127,12 @@ def test_a_coordinator_makes_a_personal_link_and_the_family_answers_on_its_phone
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Link for the family"))
     journey.check(page, "link")
     url = page.locator(".token-url a").inner_text()
+    # The household page's Outcomes tab lists the questionnaire.
+    page.goto(f"/households/{demo['id']}/")
+    household_tab(page, "Outcomes")
+    expect(page.get_by_role("table").first).to_contain_text(
+        text("WHO-5 well-being index", exact=False))
+    journey.check(page, "household-outcomes")
 
     phone = Journey("outcomes-family-phone", phone=True)
     family = new_page(phone=True)

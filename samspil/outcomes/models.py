@@ -51,8 +51,10 @@ class Programme(models.Model):
     activity_kinds = models.JSONField(_("activity kinds"), default=list, blank=True)
     # Whether Christmas aid (christmas app) counts: the members of a household granted Christmas
     # aid within the period are reached from the day of the decision (docs/outcomes.md).
-    counts_christmas_aid = models.BooleanField(_("Christmas aid counts for reach"),
-                                               default=False)
+    counts_christmas_aid = models.BooleanField(
+        _("Christmas aid counts for reach"), default=False,
+        help_text=_("Members of households granted Christmas aid in the period are reached "
+                    "from the day of the decision."))
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -112,7 +112,8 @@ def programme_targets(request, pk: int):
             try:
                 services.programme_update(actor=request.user, programme=programme,
                                           values={k: programme_form.cleaned_data[k]
-                                                  for k in ("starts_on", "ends_on")})
+                                                  for k in ("starts_on", "ends_on",
+                                                            "counts_christmas_aid")})
             except ValidationError as error:
                 add_service_errors(programme_form, error)
             else:

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='counts_christmas_aid',
-            field=models.BooleanField(default=False, verbose_name='Christmas aid counts for reach'),
+            field=models.BooleanField(default=False, help_text='Members of households granted Christmas aid in the period are reached from the day of the decision.', verbose_name='Christmas aid counts for reach'),
         ),
         migrations.CreateModel(
             name='FigureSnapshot',

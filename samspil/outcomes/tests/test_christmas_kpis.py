@@ -74,3 +74,17 @@ def test_a_member_counts_once_from_the_earlier_of_aid_and_engagement(org, branch
     assert rows.value(d(2026, 6, 15)) == 3
     # Family-friend families still count from the engagement only.
     assert kpis.family_friend_families(programme, d(2026, 6, 15)).value(d(2026, 4, 30)) == 0
+
+
+def test_the_organisation_administrator_sets_it_under_targets_and_period(org, personas):
+    from django.urls import reverse
+
+    from samspil.conftest import client_for
+
+    programme = factories.programme(org)
+    client = client_for(personas["org_admin"])
+    response = client.post(reverse("outcomes:targets", args=[programme.pk]), {
+        "starts_on": "2024-01-01", "ends_on": "2028-12-31", "counts_christmas_aid": "on"})
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.counts_christmas_aid
