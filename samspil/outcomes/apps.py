@@ -6,3 +6,8 @@ class OutcomesConfig(AppConfig):
     name = "samspil.outcomes"
     label = "outcomes"
     verbose_name = _("Outcomes")
+
+    def ready(self):
+        from samspil.outcomes import signals
+
+        signals.connect()

@@ -11,14 +11,16 @@ e-mail, notes, free text. Birth year instead of birth date, municipality instead
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.apps import apps
 from django.conf import settings
@@ -31,6 +33,8 @@ from samspil.outcomes.models import Export, Questionnaire
 from samspil.outcomes.pseudonyms import Pseudonymiser, export_key
 
 CHUNK = 20_000
+BATCHED = {"meetings", "responses"}  # fetched with _batched
+ID_BATCH = 2_000  # engagement ids per query for meetings and responses
 
 # table -> [(column, type, description)], the codebook; the writers fill exactly these.
 CODEBOOK: dict[str, list[tuple[str, str, str]]] = {
@@ -108,33 +112,52 @@ def consenting_persons(organisation_id: int):
 
 
 class _Writer:
-    """Writes one table to CSV while collecting its columns for Parquet."""
+    """Writes one table in batches: each batch of columns becomes one Arrow record batch,
+    appended to the Parquet file and to the CSV file (pyarrow's writers), so no table is held
+    in memory whole and no row is handled as a Python object of its own."""
 
     def __init__(self, folder: Path, table: str):
         self.table = table
         self.columns = CODEBOOK[table]
-        self.csv_file = (folder / f"{table}.csv").open("w", newline="", encoding="utf-8")
-        self.csv = csv.writer(self.csv_file)
-        self.csv.writerow([c for c, _t, _d in self.columns])
-        self.data: list[list] = [[] for _ in self.columns]
-        self.folder = folder
+        self.schema = pa.schema([(c, ARROW[t]) for c, t, _d in self.columns])
+        # Booleans are written True/False in the CSV file (as Python's csv module did).
+        self.bools = [i for i, (_c, t, _d) in enumerate(self.columns) if t == "bool"]
+        self.csv_schema = pa.schema([(c, pa.string() if t == "bool" else ARROW[t])
+                                     for c, t, _d in self.columns])
+        self.parquet = pq.ParquetWriter(folder / f"{table}.parquet", self.schema)
+        self.csv = pacsv.CSVWriter(folder / f"{table}.csv", self.csv_schema)
         self.rows = 0
 
-    def write(self, row: tuple):
-        self.csv.writerow(["" if v is None else v for v in row])
-        for column, value in zip(self.data, row, strict=True):
-            column.append(value)
-        self.rows += 1
+    def write(self, columns: list[list]):
+        batch = pa.record_batch([pa.array(values, type=field.type) for values, field in
+                                 zip(columns, self.schema, strict=True)], schema=self.schema)
+        self.parquet.write_batch(batch)
+        arrays = batch.columns
+        for i in self.bools:
+            arrays[i] = pc.if_else(arrays[i], "True", "False")
+        self.csv.write_batch(pa.record_batch(arrays, schema=self.csv_schema))
+        self.rows += batch.num_rows
 
     def close(self) -> int:
-        self.csv_file.close()
-        schema = pa.schema([(c, ARROW[t]) for c, t, _d in self.columns])
-        table = pa.Table.from_arrays(
-            [pa.array(values, type=ARROW[t]) for values, (_c, t, _d) in
-             zip(self.data, self.columns, strict=True)], schema=schema)
-        pq.write_table(table, self.folder / f"{self.table}.parquet")
-        self.data = []
+        if not self.rows:  # a table without rows still gets its columns
+            self.parquet.write_table(self.schema.empty_table())
+        self.parquet.close()
+        self.csv.close()
         return self.rows
+
+
+def _chunks(rows: Iterable[tuple]) -> Iterator[list[list]]:
+    """The rows CHUNK at a time, as columns."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield [list(column) for column in zip(*chunk, strict=True)]
+
+
+def _batched(querysets: Iterable) -> Iterator[list]:
+    """The rows of several values_list querysets, CHUNK at a time, as columns. (PostgreSQL's
+    COPY TO STDOUT was tried here and was slower: psycopg hands COPY data over row by row.)"""
+    for queryset in querysets:
+        yield from _chunks(queryset.iterator(chunk_size=CHUNK))
 
 
 def _codebook(folder: Path, export: Export):
@@ -191,78 +214,95 @@ def build(export: Export, progress: Callable[[int, str], None] = lambda p, s: No
         Q(parent__isnull=True, household_id__in=household_ids) | Q(parent_id__in=person_ids))
     counts = {}
 
-    def run(table: str, rows: Iterable[tuple], share: int):
+    def run(table: str, rows: Iterable, transform: Callable[[list], list], share: int):
+        """Write a table from a values_list iterator (rows) or from batches of columns
+        (_batched): transform turns each batch's fetched columns into the table's columns."""
         writer = _Writer(folder, table)
-        for row in rows:
-            writer.write(row)
+        for columns in rows if table in BATCHED else _chunks(rows):
+            writer.write(transform(columns))
         counts[table] = writer.close()
         progress(share, table)
+
+    def pseudonyms(kind: str, ids: list) -> list[str]:
+        return pseudo.many(kind, ids)
 
     from samspil.core.models import Branch
 
     branch_names = dict(Branch.objects.filter(organisation_id=org).values_list("pk", "name"))
-    run("households", (
-        (pseudo("household", pk), branch_names.get(b), m, mname, region, lang)
-        for pk, b, m, mname, region, lang in Household.objects.filter(pk__in=household_ids)
-        .order_by("pk").values_list("pk", "branch_id", "municipality_id", "municipality__name",
-                                    "municipality__region_name", "preferred_language")
-        .iterator(chunk_size=CHUNK)), 10)
-    run("persons", (
-        (pseudo("person", pk), pseudo("household", hh), role, birth.year, gender, grade, work)
-        for pk, hh, role, birth, gender, grade, work in persons.order_by("pk").values_list(
-            "pk", "household_id", "role", "birth_date", "gender", "school_grade", "work_status")
-        .iterator(chunk_size=CHUNK)), 20)
-    engagement_ids = set()
 
-    def engagement_rows():
-        for (pk, hh, parent, type_, focus, state, branch, referred, matched, started, ended,
-             reason) in engagements.order_by("pk").values_list(
-                "pk", "household_id", "parent_id", "type", "focus", "state", "branch_id",
-                "referred_on", "matched_on", "started_on", "ended_on", "end_reason"
-        ).iterator(chunk_size=CHUNK):
-            engagement_ids.add(pk)
-            weeks = round((ended - started).days / 7, 1) if started and ended else None
-            yield (pseudo("engagement", pk), pseudo("household", hh), pseudo("person", parent),
-                   type_, focus, state, branch_names.get(branch), referred, matched, started,
-                   ended, reason, weeks)
+    def branches(ids: list) -> list:
+        return [branch_names.get(b) for b in ids]
 
-    run("engagements", engagement_rows(), 30)
-    run("meetings", (
-        (pseudo("engagement", e), day, minutes, kind)
-        for e, day, minutes, kind in Meeting.objects.filter(engagement__in=engagements.values("pk"))
-        .order_by("engagement_id", "date", "id").values_list("engagement_id", "date", "minutes",
-                                                             "kind")
-        .iterator(chunk_size=CHUNK)), 75)
-    run("responses", (
-        (pseudo("engagement", e), pseudo("person", p), code, version, point, due,
-         day, by_family, score, json.dumps(answers, sort_keys=True) if day else "")
-        for e, p, code, version, point, due, day, by_family, score, answers in
-        Questionnaire.objects.filter(engagement__in=engagements.values("pk"),
-                                     person_id__in=person_ids)
-        .order_by("engagement_id", "id").values_list(
-            "engagement_id", "person_id", "instrument__code", "instrument__version", "point",
-            "due_on", "answered_on", "by_family", "score", "answers")
-        .iterator(chunk_size=CHUNK)), 90)
-    run("participation", _participation(org, persons, pseudo), 95)
+    run("households", Household.objects.filter(pk__in=household_ids).order_by("pk").values_list(
+        "pk", "branch_id", "municipality_id", "municipality__name", "municipality__region_name",
+        "preferred_language").iterator(chunk_size=CHUNK),
+        lambda c: [pseudonyms("household", c[0]), branches(c[1]), *c[2:]], 10)
+    run("persons", persons.order_by("pk").values_list(
+        "pk", "household_id", "role", "birth_date", "gender", "school_grade", "work_status")
+        .iterator(chunk_size=CHUNK),
+        lambda c: [pseudonyms("person", c[0]), pseudonyms("household", c[1]), c[2],
+                   [b.year if b else None for b in c[3]], *c[4:]], 20)
+
+    engagement_ids: list[int] = []
+
+    def engagement_columns(c):
+        engagement_ids.extend(c[0])
+        weeks = [round((e - s).days / 7, 1) if s and e else None
+                 for s, e in zip(c[9], c[10], strict=True)]
+        return [pseudonyms("engagement", c[0]), pseudonyms("household", c[1]),
+                pseudonyms("person", c[2]), c[3], c[4], c[5], branches(c[6]), *c[7:12], weeks]
+
+    run("engagements", engagements.order_by("pk").values_list(
+        "pk", "household_id", "parent_id", "type", "focus", "state", "branch_id",
+        "referred_on", "matched_on", "started_on", "ended_on", "end_reason")
+        .iterator(chunk_size=CHUNK), engagement_columns, 30)
+    # Meetings and responses are fetched per batch of the engagement ids written above
+    # (sorted), so each query is a plain index range of its own table and the files keep
+    # the engagements' order; portable (no subquery with OR, no huge IN list).
+    ids = sorted(engagement_ids)
+    id_batches = [ids[i:i + ID_BATCH] for i in range(0, len(ids), ID_BATCH)]
+    run("meetings", _batched(
+        Meeting.objects.filter(engagement_id__in=batch).order_by("engagement_id", "date", "id")
+        .values_list("engagement_id", "date", "minutes", "kind") for batch in id_batches),
+        lambda c: [pseudonyms("engagement", c[0]), *c[1:]], 75)
+    consenting = set(persons.values_list("pk", flat=True))
+
+    def response_columns(c):
+        keep = [p in consenting for p in c[1]]
+        c = [list(itertools.compress(column, keep)) for column in c]
+        answers = [json.dumps(a, sort_keys=True) if day else ""
+                   for a, day in zip(c[9], c[6], strict=True)]
+        return [pseudonyms("engagement", c[0]), pseudonyms("person", c[1]), *c[2:9], answers]
+
+    run("responses", _batched(
+        Questionnaire.objects.filter(engagement_id__in=batch).order_by("engagement_id", "id")
+        .values_list("engagement_id", "person_id", "instrument__code", "instrument__version",
+                     "point", "due_on", "answered_on", "by_family", "score", "answers")
+        for batch in id_batches), response_columns, 90)
+    run("participation", _participation(org, consenting), lambda c: [
+        pseudonyms("person", c[0]), pseudonyms("household", c[1]), pseudonyms("activity", c[2]),
+        c[3], c[4], [bool(p) for p in c[5]]], 95)
     _codebook(folder, export)
-    with zipfile.ZipFile(zip_path(export), "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(zip_path(export), "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=1) as archive:
         for name in [*[f"{t}.{ext}" for t in CODEBOOK for ext in ("csv", "parquet")],
                      "codebook.md"]:
-            archive.write(folder / name, arcname=name)
+            # Parquet files are compressed already: stored as they are.
+            archive.write(folder / name, arcname=name, compress_type=zipfile.ZIP_STORED
+                          if name.endswith(".parquet") else zipfile.ZIP_DEFLATED)
             (folder / name).unlink()
     counts["seconds"] = round(time.monotonic() - started, 2)
     return counts
 
 
-def _participation(org: int, persons, pseudo):
-    """Attendance at activity sessions (activities app), for consenting persons."""
+def _participation(org: int, wanted: set[int]):
+    """Attendance at activity sessions (activities app), for consenting persons: (person,
+    household, activity, kind code, session date, present)."""
     if not apps.is_installed("samspil.activities"):
         return
     from samspil.activities import reports as activity_reports
 
-    wanted = set(persons.values_list("pk", flat=True))
     for row in activity_reports.attendance_rows(organisation_id=org).iterator(chunk_size=CHUNK):
         if row["person_id"] in wanted:
-            yield (pseudo("person", row["person_id"]), pseudo("household", row["household_id"]),
-                   pseudo("activity", row["activity_id"]), row["activity_kind_code"],
-                   row["session_date"], bool(row["present"]))
+            yield (row["person_id"], row["household_id"], row["activity_id"],
+                   row["activity_kind_code"], row["session_date"], row["present"])

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.core.models import Branch, Municipality, Role, User
 from samspil.engagements.models import EngagementType
-from samspil.engagements.reports import LENGTH_BANDS
+from samspil.engagements.reports import LENGTH_BANDS, LengthFigures
 from samspil.outcomes import disclosure, kpis
 from samspil.outcomes.disclosure import Count, Policy, Share
 from samspil.outcomes.models import RATE_KPIS, Kpi, Programme, Target
@@ -91,6 +92,8 @@ class Dashboard:
     lengths: list[dict]
     who5: dict
     months: list[datetime.date]
+    computed_at: datetime.datetime | None = None  # when the figures were computed
+    stale: bool = False  # data changed since; a refresh is queued
 
 
 def _names(model, keys) -> dict:
@@ -120,50 +123,118 @@ def _rate_breakdown(values: dict, names: dict, policy: Policy, *, branch: bool):
     return rows, None
 
 
-def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Dashboard:
-    targets = {t.kpi: t for t in programme.targets.all()}
+def settings_key(programme: Programme) -> str:
+    """What the raw figures depend on in the programme itself: stored figures made under
+    another period, other types, kinds or the Christmas-aid setting are not shown."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps([
+        programme.starts_on.isoformat(), programme.ends_on.isoformat(),
+        sorted(programme.engagement_types), sorted(programme.activity_kinds),
+        programme.counts_christmas_aid], sort_keys=True).encode()).hexdigest()
+
+
+def _pairs(values: dict) -> list:
+    return [[k, list(v) if isinstance(v, tuple) else v] for k, v in values.items()]
+
+
+def raw_figures(programme: Programme, on: datetime.date) -> dict:
+    """Every KPI's raw figures on the day (value, monthly trend, breakdowns) and the
+    evaluator's tables, before the small-number rules, as plain JSON data. This is what is
+    stored (outcomes.models.FigureSnapshot); dashboard_from() turns it into what people see.
+    Every KPI is computed, whether it has a target or not, so a new target needs no refresh."""
     months = kpis.trend_months(programme, on)
     computed: dict = {}
+    counts, rates = {}, {}
+    for kpi in Kpi.values:
+        if kpi in RATE_KPIS:
+            function = kpis.RATE_KPI_FUNCTIONS[kpi]
+            if function not in computed:  # each KPI function runs once
+                computed[function] = function(programme, on)
+            rows = computed[function]
+            rates[kpi] = {
+                "at": list(rows.at(on)), "trend": [list(rows.at(m)) for m in months],
+                "by_branch": _pairs(rows.by("branch_id", on)),
+                "by_municipality": _pairs(rows.by("municipality_id", on))}
+        else:
+            function, group = kpis.COUNT_KPIS[kpi]
+            if function not in computed:
+                computed[function] = function(programme, on)
+            rows = computed[function]
+            counts[kpi] = {
+                "value": rows.value(on, group=group),
+                "trend": [rows.value(m, group=group) for m in months],
+                "by_branch": _pairs(rows.by("branch_id", on, group=group)),
+                "by_municipality": _pairs(rows.by("municipality_id", on, group=group))}
+    change = kpis.who5_change(programme, on)
+    return {
+        "on": on.isoformat(), "months": [m.isoformat() for m in months],
+        "counts": counts, "rates": rates,
+        "benefit": [[r.type, r.ended, r.responded, r.great]
+                    for r in kpis.benefit_by_type(programme, on)],
+        "lengths": [[t, lf.counts, lf.mean_weeks, lf.median_weeks]
+                    for t, lf in kpis.lengths_by_type(programme, on).items()],
+        "who5": [change.pairs, change.mean_start, change.mean_end, change.mean_change,
+                 change.improved, change.worsened],
+    }
+
+
+def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Dashboard:
+    """The dashboard computed live (the definition; stored figures must equal it)."""
+    return dashboard_from(programme=programme, raw=raw_figures(programme, on), policy=policy,
+                          computed_at=timezone.now())
+
+
+def current_dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Dashboard:
+    """The dashboard from the stored figures (services.figures_current): what the page and
+    the downloads show, with the time the figures were computed."""
+    from samspil.outcomes import services
+
+    snapshot = services.figures_current(programme=programme, on=on)
+    return dashboard_from(programme=programme, raw=snapshot.data, policy=policy,
+                          computed_at=snapshot.computed_at,
+                          stale=snapshot.stale or snapshot.on != on)
+
+
+def dashboard_from(*, programme: Programme, raw: dict, policy: Policy,
+                   computed_at: datetime.datetime | None = None,
+                   stale: bool = False) -> Dashboard:
+    """The dashboard as people see it from raw figures (raw_figures(), live or stored)."""
+    targets = {t.kpi: t for t in programme.targets.all()}
+    on = datetime.date.fromisoformat(raw["on"])
+    months = [datetime.date.fromisoformat(m) for m in raw["months"]]
     figures = []
-    branch_names = municipality_names = None
+    branch_names = {b.pk: b.name for b in
+                    Branch.objects.filter(organisation_id=programme.organisation_id)}
+    municipality_names = {m.pk: m.name for m in Municipality.objects.all()}
     for kpi in Kpi.values:
         if kpi not in targets and kpi not in (Kpi.REACH,):
             continue
         figure = KpiFigure(kpi=kpi, label=str(Kpi(kpi).label), is_rate=kpi in RATE_KPIS,
                            target=targets.get(kpi))
         if kpi in RATE_KPIS:
-            function = kpis.RATE_KPI_FUNCTIONS[kpi]
-            if function not in computed:  # each KPI function runs once per dashboard
-                computed[function] = function(programme, on)
-            rows = computed[function]
-            eligible, responded, hits = rows.at(on)
+            rows = raw["rates"][kpi]
+            eligible, responded, hits = rows["at"]
             figure.eligible = disclosure.count(eligible, policy)
             figure.responded = disclosure.count(responded, policy)
             figure.share = disclosure.share(hits, responded, policy)
             figure.response_rate = disclosure.share(responded, eligible, policy)
-            for month in months:
-                _e, r, h = rows.at(month)
+            for month, (_e, r, h) in zip(months, rows["trend"], strict=True):
                 s = disclosure.share(h, r, policy)
                 figure.trend.append((month, s.display, s.percent or 0))
-            by_branch, by_municipality = rows.by("branch_id", on), rows.by("municipality_id", on)
             breakdown = _rate_breakdown
+            by_branch = {k: tuple(v) for k, v in rows["by_branch"]}
+            by_municipality = {k: tuple(v) for k, v in rows["by_municipality"]}
         else:
-            function, group = kpis.COUNT_KPIS[kpi]
-            if function not in computed:
-                computed[function] = function(programme, on)
-            rows = computed[function]
-            figure.value = disclosure.count(rows.value(on, group=group), policy)
-            series = disclosure.cumulative_series(
-                [rows.value(month, group=group) for month in months], policy)
+            rows = raw["counts"][kpi]
+            figure.value = disclosure.count(rows["value"], policy)
+            series = disclosure.cumulative_series(rows["trend"], policy)
             figure.trend = [(month, c.display, 0 if c.hidden else c.value)
                             for month, c in zip(months, series, strict=True)]
-            by_branch = rows.by("branch_id", on, group=group)
-            by_municipality = rows.by("municipality_id", on, group=group)
             breakdown = _count_breakdown
-        if branch_names is None:
-            branch_names = {b.pk: b.name for b in
-                            Branch.objects.filter(organisation_id=programme.organisation_id)}
-            municipality_names = {m.pk: m.name for m in Municipality.objects.all()}
+            by_branch = dict(rows["by_branch"])
+            by_municipality = dict(rows["by_municipality"])
         figure.by_branch, branch_total = breakdown(by_branch, branch_names, policy, branch=True)
         figure.by_municipality, municipality_total = breakdown(
             by_municipality, municipality_names, policy, branch=False)
@@ -174,31 +245,33 @@ def dashboard(*, programme: Programme, on: datetime.date, policy: Policy) -> Das
     for figure in figures:
         figure.chart = trend_chart(figure, months)
     return Dashboard(programme=programme, on=on, policy=policy, kpis=figures,
-                     benefit=_benefit(programme, on, policy),
-                     lengths=_lengths(programme, on, policy),
-                     who5=_who5(programme, on, policy), months=months)
+                     benefit=_benefit(raw["benefit"], policy),
+                     lengths=_lengths(raw["lengths"], policy),
+                     who5=_who5(raw["who5"], policy), months=months,
+                     computed_at=computed_at, stale=stale)
 
 
 def _type_label(value: str) -> str:
     return str(EngagementType(value).label) if value in EngagementType.values else value
 
 
-def _benefit(programme, on, policy) -> list[dict]:
+def _benefit(rows: list, policy) -> list[dict]:
     out = []
-    for row in kpis.benefit_by_type(programme, on):
+    for type_, ended, responded, great in rows:
         out.append({
-            "type": _type_label(row.type),
-            "ended": disclosure.count(row.ended, policy),
-            "responded": disclosure.count(row.responded, policy),
-            "great": disclosure.share(row.great, row.responded, policy),
-            "response_rate": disclosure.share(row.responded, row.ended, policy),
+            "type": _type_label(type_),
+            "ended": disclosure.count(ended, policy),
+            "responded": disclosure.count(responded, policy),
+            "great": disclosure.share(great, responded, policy),
+            "response_rate": disclosure.share(responded, ended, policy),
         })
     return out
 
 
-def _lengths(programme, on, policy) -> list[dict]:
+def _lengths(rows: list, policy) -> list[dict]:
     out = []
-    for type_, lengths in kpis.lengths_by_type(programme, on).items():
+    for type_, counts, mean_weeks, median_weeks in rows:
+        lengths = LengthFigures(counts=counts, mean_weeks=mean_weeks, median_weeks=median_weeks)
         cells, total = disclosure.counts_with_total(
             [lengths.counts[key] for key, _label in LENGTH_BANDS], policy)
         shares = disclosure.shares_with_total(
@@ -214,8 +287,8 @@ def _lengths(programme, on, policy) -> list[dict]:
     return out
 
 
-def _who5(programme, on, policy) -> dict:
-    change = kpis.who5_change(programme, on)
+def _who5(row: list, policy) -> dict:
+    change = kpis.Who5Change(*row)
     visible = policy.exact or change.pairs >= policy.limit
     return {
         "pairs": disclosure.count(change.pairs, policy),

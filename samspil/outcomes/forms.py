@@ -45,7 +45,7 @@ class TargetForm(forms.Form):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["starts_on", "ends_on"]
+        fields = ["starts_on", "ends_on", "counts_christmas_aid"]
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from samspil.engagements.models import Engagement
 from samspil.engagements.reports import LengthFigures, add_months, month_end, month_start
@@ -117,14 +118,25 @@ def household_rows(programme: Programme, on: datetime.date, types: Iterable[str]
 
 def reach(programme: Programme, on: datetime.date) -> CountRows:
     """Participants reached: persons (parents and children, as registered in the household
-    now) of households with a counting engagement, from the household's first counting start;
-    and persons present at a session of a counting activity kind within the period, from that
-    session's date. A person counts once, from the earlier of the two."""
+    now) of households with a counting engagement, from the household's first counting start
+    (or, when the programme counts Christmas aid, granted Christmas aid in the period, from the
+    decision's day if that is earlier); and persons present at a session of a counting
+    activity kind within the period, from that session's date. A person counts once, from
+    the earlier of the two."""
     households = household_rows(programme, on, programme.engagement_types)
-    members = (Person.objects.filter(household_id__in=_counting_engagements(
+    counted = Q(household_id__in=_counting_engagements(
         programme, on, programme.engagement_types).values("household_id"))
-        .order_by().values("household_id", "role").annotate(n=Count("id"))
-        .values_list("household_id", "role", "n"))
+    granted = christmas_aid_households(programme, on)
+    if granted is not None:
+        for household_id, day, branch_id, municipality_id in granted.values_list(
+                "household_id", "first", "household__branch_id", "household__municipality_id"):
+            day = timezone.localtime(day).date()
+            if household_id not in households or day < households[household_id][0]:
+                households[household_id] = (day, Place(branch_id, municipality_id))
+        counted |= Q(household_id__in=granted.values("household_id"))
+    members = (Person.objects.filter(counted)
+               .order_by().values("household_id", "role").annotate(n=Count("id"))
+               .values_list("household_id", "role", "n"))
     result = CountRows()
     append = result.rows.append
     for household_id, role, n in members:
@@ -144,6 +156,24 @@ def reach(programme: Programme, on: datetime.date) -> CountRows:
             result.rows.append((day, counted[1], role, 1))
             result.rows.append((counted[0], counted[1], role, -1))
     return result
+
+
+def christmas_aid_households(programme: Programme, on: datetime.date):
+    """When the programme counts Christmas aid (Programme.counts_christmas_aid; christmas app):
+    households granted Christmas aid by a decision within the period and on or before the day,
+    one row each with its first such decision (`first`, a time). None when it does not count."""
+    if not programme.counts_christmas_aid or not apps.is_installed("samspil.christmas"):
+        return None
+    from samspil.christmas.models import Application, Status
+
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(programme.starts_on, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(min(programme.ends_on, on) + datetime.timedelta(days=1),
+                                    datetime.time.min, tzinfo=zone)
+    return (Application.objects.filter(
+        round__organisation_id=programme.organisation_id, status=Status.GRANTED,
+        household__isnull=False, decided_at__gte=start, decided_at__lt=end)
+        .order_by().values("household_id").annotate(first=Min("decided_at")))
 
 
 def activity_first_attendance(programme: Programme, on: datetime.date) -> dict[int, datetime.date]:

@@ -49,6 +49,12 @@ class Programme(models.Model):
     # Activity kind codes (activities app, e.g. "family_camp"); codes, not keys, so that the
     # programme does not depend on the activities tables.
     activity_kinds = models.JSONField(_("activity kinds"), default=list, blank=True)
+    # Whether Christmas aid (christmas app) counts: the members of a household granted Christmas
+    # aid within the period are reached from the day of the decision (docs/outcomes.md).
+    counts_christmas_aid = models.BooleanField(
+        _("Christmas aid counts for reach"), default=False,
+        help_text=_("Members of households granted Christmas aid in the period are reached "
+                    "from the day of the decision."))
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -251,3 +257,31 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class FigureSnapshot(models.Model):
+    """The programme's raw figures (before the small-number rules), computed by
+    outcomes.figures.raw_figures and stored so the dashboard only reads them. Refreshed in the
+    background (outcomes.tasks.refresh_figures) when an engagement, household, member,
+    questionnaire or attendance changes, when the day changes, and on request."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE,
+                                     related_name="snapshot", verbose_name=_("programme"))
+    # The day the figures are for, and when they were computed.
+    on = models.DateField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    # What the figures depend on in the programme itself (period, types, kinds): a snapshot
+    # made under other settings is not shown.
+    settings_key = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    # Data changed since the figures were computed; a refresh is queued.
+    stale = models.BooleanField(default=False)
+    refresh_queued = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("stored figures")
+        verbose_name_plural = _("stored figures")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -26,13 +26,17 @@ def export_key(*, evaluator_id: int, programme_id: int) -> bytes:
 class Pseudonymiser:
     def __init__(self, key: bytes):
         self._key = key
-        self._cache: dict[tuple[str, int], str] = {}
+        self._cache: dict[str, dict[int | None, str]] = {}
 
     def __call__(self, kind: str, pk: int | None) -> str:
-        if pk is None:
-            return ""
-        found = self._cache.get((kind, pk))
+        cache = self._cache.setdefault(kind, {None: ""})
+        found = cache.get(pk)
         if found is None:
             found = hmac.new(self._key, f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()[:20]
-            self._cache[(kind, pk)] = found
+            cache[pk] = found
         return found
+
+    def many(self, kind: str, ids: list) -> list[str]:
+        """The pseudonyms of many ids (an export's column): cached ones without a call each."""
+        get = self._cache.setdefault(kind, {None: ""}).get
+        return [found if (found := get(pk)) is not None else self(kind, pk) for pk in ids]

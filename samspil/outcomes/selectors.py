@@ -64,3 +64,10 @@ def export_list_for(*, user: User) -> QuerySet[Export]:
 
 def export_get_for(*, user: User, pk: int) -> Export | None:
     return export_list_for(user=user).filter(pk=pk).first()
+
+
+def household_questionnaires_for(*, user: User, household) -> QuerySet[Questionnaire]:
+    """The questionnaires of one household's engagements that the user may see (the household
+    page's Outcomes tab), the latest due first."""
+    return (questionnaire_list_for(user=user).filter(engagement__household=household)
+            .order_by("-due_on", "-id"))

@@ -17,7 +17,15 @@ from samspil.core.services import audit_record
 from samspil.engagements.models import Engagement
 from samspil.households.models import MemberRole, Person
 from samspil.outcomes import instruments
-from samspil.outcomes.models import AnswerLink, Export, Instrument, Programme, Questionnaire, Target
+from samspil.outcomes.models import (
+    AnswerLink,
+    Export,
+    FigureSnapshot,
+    Instrument,
+    Programme,
+    Questionnaire,
+    Target,
+)
 from samspil.outcomes.schedule import SCHEDULE, point_date
 
 Action = AuditEvent.Action
@@ -192,3 +200,60 @@ def export_request(*, actor: User, programme: Programme) -> Export:
                  object_id=export.pk, object_label=programme.name,
                  summary="pseudonymised dataset requested", purpose="evaluation")
     return export
+
+
+# --- stored figures (docs/outcomes.md, "How fast") -------------------------------------------
+
+def figures_refresh(*, programme: Programme, on: datetime.date | None = None) -> FigureSnapshot:
+    """Compute the programme's raw figures now and store them. A change made while they are
+    computed marks them stale again (the flags are cleared first, the data saved last)."""
+    import time
+
+    from samspil.outcomes import figures
+
+    on = on or timezone.localdate()
+    FigureSnapshot.objects.filter(programme=programme).update(stale=False, refresh_queued=False)
+    started = time.monotonic()
+    raw = figures.raw_figures(programme, on)
+    snapshot, _created = FigureSnapshot.objects.update_or_create(programme=programme, defaults={
+        "on": on, "computed_at": timezone.now(), "seconds": round(time.monotonic() - started, 3),
+        "settings_key": figures.settings_key(programme), "data": raw})
+    return snapshot
+
+
+def figures_refresh_request(*, programme_id: int, force: bool = False) -> bool:
+    """Queue a background refresh of the stored figures (outcomes.tasks.refresh_figures),
+    unless one is queued already (force: queue one anyway). True when one was queued."""
+    from samspil.outcomes import tasks
+
+    queued = FigureSnapshot.objects.filter(programme_id=programme_id)
+    if not force:
+        queued = queued.filter(refresh_queued=False)
+    if not queued.update(refresh_queued=True) and not force:
+        return False
+    tasks.refresh_figures.enqueue(programme_id=programme_id)
+    return True
+
+
+def figures_mark_stale(*, organisation_id: int) -> None:
+    """Data of the organisation changed: its programmes' stored figures are stale; queue one
+    refresh each (called after the change is committed, outcomes.signals)."""
+    snapshots = FigureSnapshot.objects.filter(programme__organisation_id=organisation_id)
+    waiting = list(snapshots.filter(refresh_queued=False).values_list("programme_id", flat=True))
+    snapshots.update(stale=True)
+    for programme_id in waiting:
+        figures_refresh_request(programme_id=programme_id)
+
+
+def figures_current(*, programme: Programme, on: datetime.date) -> FigureSnapshot:
+    """The stored figures to show on the day. None stored yet, or stored under other programme
+    settings: computed now (once). Stale or of an earlier day: shown as they are, with a
+    refresh queued."""
+    from samspil.outcomes import figures
+
+    snapshot = FigureSnapshot.objects.filter(programme=programme).first()
+    if snapshot is None or snapshot.settings_key != figures.settings_key(programme):
+        return figures_refresh(programme=programme, on=on)
+    if (snapshot.stale or snapshot.on != on) and not snapshot.refresh_queued:
+        figures_refresh_request(programme_id=programme.pk)
+    return snapshot

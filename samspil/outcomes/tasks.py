@@ -34,3 +34,17 @@ def build_export(*, export_id: int) -> dict:
         status=Export.Status.DONE, progress=100, step="", row_counts=counts, seconds=seconds,
         finished_at=timezone.now())
     return counts
+
+
+@task()
+def refresh_figures(*, programme_id: int) -> dict:
+    """Recompute a programme's stored figures (queued by services.figures_refresh_request
+    when data change, when the day changes, or from the dashboard's Refresh button)."""
+    from samspil.outcomes import services
+    from samspil.outcomes.models import Programme
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return {}
+    snapshot = services.figures_refresh(programme=programme)
+    return {"programme": programme_id, "seconds": snapshot.seconds}

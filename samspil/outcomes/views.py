@@ -48,8 +48,8 @@ def dashboard(request):
     if programme is None:
         return render(request, "outcomes/dashboard.html", {"programme": None})
     by = "municipality" if request.GET.get("by") == "municipality" else "branch"
-    board = figures.dashboard(programme=programme, on=timezone.localdate(),
-                              policy=figures.policy_for(request.user))
+    board = figures.current_dashboard(programme=programme, on=timezone.localdate(),
+                                      policy=figures.policy_for(request.user))
     audit_record(actor=request.user, action=Action.VIEW, object_type="outcomes.programme",
                  object_id=programme.pk, object_label=programme.name, summary="dashboard")
     return render(request, "outcomes/dashboard.html", {
@@ -60,8 +60,9 @@ def dashboard(request):
 
 def _publication(request, pk: int):
     programme = programme_or_404(request, pk)
-    board = figures.dashboard(programme=programme, on=timezone.localdate(),
-                              policy=figures.policy_for(request.user, publication=True))
+    board = figures.current_dashboard(
+        programme=programme, on=timezone.localdate(),
+        policy=figures.policy_for(request.user, publication=True))
     return programme, board
 
 
@@ -78,6 +79,17 @@ def report_download(request, pk: int, format: str):
     name = f"samspil-{programme.pk}-{board.on:%Y-%m-%d}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@dashboard_access
+@require_POST
+def figures_refresh(request, pk: int):
+    """Queue a recomputation of the stored figures (the Refresh button)."""
+    programme = programme_or_404(request, pk)
+    services.figures_refresh_request(programme_id=programme.pk, force=True)
+    messages.success(request, _("The figures are being computed again. Reload the page in a "
+                                "minute to see them."))
+    return redirect(reverse("outcomes:dashboard") + f"?programme={programme.pk}")
 
 
 @admin_access
@@ -100,7 +112,8 @@ def programme_targets(request, pk: int):
             try:
                 services.programme_update(actor=request.user, programme=programme,
                                           values={k: programme_form.cleaned_data[k]
-                                                  for k in ("starts_on", "ends_on")})
+                                                  for k in ("starts_on", "ends_on",
+                                                            "counts_christmas_aid")})
             except ValidationError as error:
                 add_service_errors(programme_form, error)
             else:
@@ -114,6 +127,19 @@ def programme_targets(request, pk: int):
 
 
 # --- questionnaires --------------------------------------------------------------------------
+
+@role_required(Role.ORG_ADMIN, Role.COORDINATOR, not_found_for=(Role.EVALUATOR,))
+def household_outcomes(request, household_pk: int):
+    """The household page's Outcomes tab: its questionnaires, answered or not, with scores."""
+    from samspil.households.views import household_or_404
+
+    household = household_or_404(request, household_pk)
+    return render(request, "outcomes/household.html", {
+        "household": household, "tab": "outcomes",
+        "questionnaires": selectors.household_questionnaires_for(user=request.user,
+                                                                 household=household),
+    })
+
 
 @questionnaire_access
 def due_list(request):

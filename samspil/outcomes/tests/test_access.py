@@ -19,6 +19,7 @@ ALLOWED = {
     "outcomes:report_pdf": DASHBOARD,
     "outcomes:report_xlsx": DASHBOARD,
     "outcomes:report_csv": DASHBOARD,
+    "outcomes:figures_refresh": DASHBOARD,
     "outcomes:targets": {"org_admin"},
     "outcomes:due": {"coordinator", "org_admin", "other_branch_coordinator", "volunteer",
                      "outsider"},
@@ -26,10 +27,11 @@ ALLOWED = {
     "outcomes:answer": {"coordinator", "org_admin", "volunteer"},
     "outcomes:link_create": {"coordinator", "org_admin"},
     "outcomes:exports": {"evaluator"},
+    "outcomes:household": {"coordinator", "org_admin"},
     "outcomes:export_detail": {"evaluator"},
     "outcomes:export_download": {"evaluator"},
 }
-POST_ONLY = {"outcomes:schedule", "outcomes:link_create"}
+POST_ONLY = {"outcomes:schedule", "outcomes:link_create", "outcomes:figures_refresh"}
 PUBLIC = {"outcomes:family_answer"}  # the link is the key; tested in test_questionnaires
 # Collected by samspil/core/tests/test_url_coverage.py, which fails on any URL no walk covers.
 COVERED_URLS = set(ALLOWED) | PUBLIC
@@ -60,8 +62,10 @@ def _url_kwargs(programme, questionnaire, export):
     p, q, e = {"pk": programme.pk}, {"pk": questionnaire.pk}, {"pk": export.pk}
     return {
         "outcomes:dashboard": {}, "outcomes:report_pdf": p, "outcomes:report_xlsx": p,
-        "outcomes:report_csv": p, "outcomes:targets": p, "outcomes:due": {},
+        "outcomes:report_csv": p, "outcomes:figures_refresh": p, "outcomes:targets": p,
+        "outcomes:due": {},
         "outcomes:schedule": {}, "outcomes:answer": q, "outcomes:link_create": q,
+        "outcomes:household": {"household_pk": questionnaire.engagement.household_id},
         "outcomes:exports": {}, "outcomes:export_detail": e, "outcomes:export_download": e,
         "outcomes:family_answer": {"token": "not-a-token"},
     }
@@ -96,3 +100,19 @@ def test_anonymous_users_are_sent_to_login(world):
             continue
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_an_evaluator_gets_404_for_the_household_tab(personas, world):
+    _p, questionnaire, _e = world
+    url = reverse("outcomes:household", args=[questionnaire.engagement.household_id])
+    assert client_for(personas["evaluator"]).get(url).status_code == 404
+
+
+def test_the_household_tab_lists_its_questionnaires_in_a_fixed_number_of_queries(
+        personas, world, django_assert_max_num_queries):
+    _p, questionnaire, _e = world
+    client = client_for(personas["coordinator"])
+    url = reverse("outcomes:household", args=[questionnaire.engagement.household_id])
+    with django_assert_max_num_queries(25):
+        body = client.get(url).content.decode()
+    assert "WHO-5" in body and reverse("outcomes:answer", args=[questionnaire.pk]) in body
