@@ -29,8 +29,6 @@ from samspil.christmas.forms import (
     QueueFilterForm,
     RoundForm,
 )
-from samspil.christmas.linkage import crosscharity
-from samspil.christmas.linkage import duplicates as duplicate_detection
 from samspil.christmas.models import (
     Application,
     FollowUpOffer,
@@ -48,6 +46,8 @@ from samspil.core.services import audit_record
 from samspil.engagements.charts import bar_chart
 from samspil.engagements.selectors import engagement_list_for
 
+# The linkage modules (pandas, numpy, DuckDB) are imported inside the views that use them, so
+# that a server process answering the public form never loads them.
 Action = AuditEvent.Action
 staff_access = role_required(*CHRISTMAS_ROLES)
 admin_access = role_required(*ROUND_ADMIN_ROLES)
@@ -59,7 +59,11 @@ RECEIPT_MAX_AGE = 30 * 60  # the receipt page works for half an hour after submi
 
 @sensitive_post_parameters("cpr")
 def apply(request, slug: str):
-    round = get_object_or_404(Round.objects.select_related("organisation"), slug=slug)
+    # The organisation's name is shown only on a page that is rendered, not on the redirect a
+    # good post gets: no join for the post.
+    rounds = Round.objects if request.method == "POST" else Round.objects.select_related(
+        "organisation")
+    round = get_object_or_404(rounds, slug=slug)
     now = timezone.now()
     context = {"round": round}
     if not round.is_open(now):
@@ -74,11 +78,13 @@ def apply(request, slug: str):
         elif form.is_valid():
             values, number = form.values(), form.cleaned_data["cpr"]
             values["language"] = get_language() or "da"
+            # Insert first: a repeated token (a double click) is the rare case.
             application, _created = create_once(
                 model=Application, token=form.cleaned_data["submission_token"],
                 create=lambda: services.application_submit(
                     round=round, values=values, cpr_number=number,
                     token=form.cleaned_data["submission_token"], now=now),
+                look_first=False,
             )
             ticket = signing.dumps(application.receipt, salt=_RECEIPT_SALT)
             return redirect(f"{request.path}receipt/?r={ticket}")
@@ -332,6 +338,8 @@ def offer_update(request, pk: int):
 
 @staff_access
 def duplicates(request, pk: int):
+    from samspil.christmas.linkage import duplicates as duplicate_detection
+
     round = round_or_404(request, pk)
     links = selectors.links_for(user=request.user, round=round)
     groups = selectors.link_groups(links)
@@ -346,6 +354,8 @@ def duplicates(request, pk: int):
 @staff_access
 @require_POST
 def duplicates_detect(request, pk: int):
+    from samspil.christmas.linkage import duplicates as duplicate_detection
+
     round = round_or_404(request, pk)
     created = duplicate_detection.detect_for_round(actor=request.user, round=round)
     messages.success(request, _("%(n)s new likely duplicates found.") % {"n": created})
@@ -390,6 +400,8 @@ def round_report(request, pk: int):
 @admin_access
 @sensitive_post_parameters("key")
 def linkage(request, pk: int):
+    from samspil.christmas.linkage import crosscharity
+
     round = round_or_404(request, pk)
     key_form = LinkageKeyForm(prefix="k")
     import_form = OverlapImportForm(prefix="i")
@@ -425,6 +437,8 @@ def linkage(request, pk: int):
 
 @admin_access
 def linkage_export(request, pk: int):
+    from samspil.christmas.linkage import crosscharity
+
     round = round_or_404(request, pk)
     if not round.linkage_key_encrypted:
         messages.error(request, _("Set the shared key first."))
