@@ -257,17 +257,31 @@ class DeliveryForm(forms.Form):
 class OfferForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of help"), choices=FollowUpKind.choices)
     offered_on = forms.DateField(label=gettext_lazy("Offered on"), widget=DATE)
-    engagement = forms.ModelChoiceField(label=gettext_lazy("Engagement (optional)"),
-                                        required=False, queryset=None)
+    activity = forms.ModelChoiceField(
+        label=gettext_lazy("Activity (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("A camp, a network meeting, counselling…: whether the family "
+                               "took part is then read from the attendance."))
+    network = forms.ModelChoiceField(
+        label=gettext_lazy("Family network (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("Taking part is then being a member of the network."))
+    engagement = forms.ModelChoiceField(
+        label=gettext_lazy("Engagement (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("A mentor or family friend: taking part is the engagement "
+                               "having started."))
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, kinds, engagements, **kwargs):
+    def __init__(self, *args, kinds, engagements, activities, networks, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
             self.fields["kind"].choices = [c for c in FollowUpKind.choices if c[0] in kinds]
         self.fields["engagement"].queryset = engagements
         self.fields["engagement"].label_from_instance = lambda e: (
             f"{e.get_type_display()} · {e.get_state_display()}")
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].label_from_instance = lambda a: (
+            f"{a.title} · {a.kind.label}" + (f" · {a.first_date:%d.%m.%Y}"
+                                             if getattr(a, "first_date", None) else ""))
+        self.fields["network"].queryset = networks
         self.initial.setdefault("offered_on", timezone.localdate())
 
 

@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 
 from samspil.christmas import rules
 from samspil.christmas.models import (
+    ACTIVITY_KINDS,
+    ENGAGEMENT_KINDS,
+    NETWORK_KINDS,
     Application,
     ApplicationLink,
     Delivery,
@@ -415,7 +418,10 @@ def links_store(*, actor: User | None, round: Round, pairs: list[dict]) -> int:
 
 @transaction.atomic
 def followup_offer(*, actor: User, application: Application, kind: str,
-                   offered_on: datetime.date, engagement=None, note: str = "") -> FollowUpOffer:
+                   offered_on: datetime.date, engagement=None, activity=None, network=None,
+                   note: str = "") -> FollowUpOffer:
+    """Offer follow-up help, pointing (optionally) to the activity, network or engagement it
+    is: then "took part" is read from there (selectors.participation)."""
     application.refresh_from_db()
     if application.status != Status.GRANTED:
         raise ValidationError(_("Follow-up help is offered to granted families."))
@@ -424,13 +430,35 @@ def followup_offer(*, actor: User, application: Application, kind: str,
         raise ValidationError({"kind": _("The round does not offer this kind of help.")})
     if application.offers.filter(kind=kind).exists():
         raise ValidationError({"kind": _("This help has already been offered to the family.")})
-    if engagement is not None and engagement.household_id != application.household_id:
-        raise ValidationError({"engagement": _("Choose an engagement of this family.")})
+    links = [name for name, value in (("engagement", engagement), ("activity", activity),
+                                      ("network", network)) if value is not None]
+    if len(links) > 1:
+        raise ValidationError(_("Choose one activity, network or engagement, not several."))
+    organisation_id = application.round.organisation_id
+    if engagement is not None:
+        if kind not in ENGAGEMENT_KINDS:
+            raise ValidationError({"engagement": _(
+                "Only a mentor or a family friend is an engagement.")})
+        if engagement.household_id != application.household_id:
+            raise ValidationError({"engagement": _("Choose an engagement of this family.")})
+    if activity is not None:
+        if kind not in ACTIVITY_KINDS:
+            raise ValidationError({"activity": _(
+                "A mentor or a family friend is an engagement, not an activity.")})
+        if activity.organisation_id != organisation_id:
+            raise ValidationError({"activity": _("Choose an activity of your organisation.")})
+    if network is not None:
+        if kind not in NETWORK_KINDS:
+            raise ValidationError({"network": _("Only a family network offer is a network.")})
+        if network.organisation_id != organisation_id:
+            raise ValidationError({"network": _("Choose a network of your organisation.")})
     offer = FollowUpOffer(application=application, kind=kind, offered_on=offered_on,
-                          engagement=engagement, note=note, created_by=actor)
+                          engagement=engagement, activity=activity, network=network, note=note,
+                          created_by=actor)
     offer.full_clean(exclude=["application", "created_by"])
     offer.save()
-    _audit_application(actor, application, Action.CREATE, summary=f"offer {kind}")
+    _audit_application(actor, application, Action.CREATE,
+                       summary=f"offer {kind}" + (f" ({links[0]})" if links else ""))
     return offer
 
 
@@ -439,6 +467,9 @@ def followup_update(*, actor: User, offer: FollowUpOffer, response: str,
                     took_part: bool | None, note: str | None = None) -> FollowUpOffer:
     if response not in OfferResponse.values:
         raise ValidationError({"response": _("Choose an answer.")})
+    if offer.linked:
+        # Read from the activity, network or engagement the offer points to, never typed.
+        took_part = None
     if took_part and response != OfferResponse.ACCEPTED:
         raise ValidationError({"took_part": _("Only a family that accepted can take part.")})
     offer.response = response

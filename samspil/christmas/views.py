@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from samspil.activities.selectors import activity_list_for, network_list_for
 from samspil.christmas import reports, rules, selectors, services
 from samspil.christmas.forms import (
     ApplicationForm,
@@ -223,9 +224,18 @@ def round_allocate(request, pk: int):
 
 # --- one application ----------------------------------------------------------------------------
 
-def _detail_context(request, application: Application, **forms) -> dict:
+def _offer_form(request, application: Application, data=None) -> OfferForm:
+    """The form offering follow-up help, with what the offer may point to: this family's
+    engagements, and the activities and networks the user can see."""
     engagements = engagement_list_for(user=request.user, household=application.household_id) \
         if application.household_id else engagement_list_for(user=request.user).none()
+    return OfferForm(data, kinds=application.round.followup_kinds, engagements=engagements,
+                     activities=activity_list_for(user=request.user).order_by("-created_at"),
+                     networks=network_list_for(user=request.user).filter(ended_on__isnull=True)
+                     .order_by("name"))
+
+
+def _detail_context(request, application: Application, **forms) -> dict:
     context = {
         "application": application,
         "reasons": rules.reason_texts(application.ineligible_reasons),
@@ -239,8 +249,7 @@ def _detail_context(request, application: Application, **forms) -> dict:
         "decision_form": DecisionForm(branches=branch_list_for(user=request.user),
                                       initial={"branch": application.branch_id}),
         "delivery_form": DeliveryForm(initial={"delivery": application.delivery}),
-        "offer_form": OfferForm(kinds=application.round.followup_kinds,
-                                engagements=engagements),
+        "offer_form": _offer_form(request, application),
         "grant_amount": application.round.grant_amount(len(rules.children_under_18(
             application.children_birth_years, year=application.round.year))),
     }
@@ -299,10 +308,7 @@ def application_delivery(request, pk: int):
 @require_POST
 def offer_add(request, pk: int):
     application = application_or_404(request, pk)
-    engagements = engagement_list_for(user=request.user, household=application.household_id) \
-        if application.household_id else engagement_list_for(user=request.user).none()
-    form = OfferForm(request.POST, kinds=application.round.followup_kinds,
-                     engagements=engagements)
+    form = _offer_form(request, application, request.POST)
     if form.is_valid():
         try:
             services.followup_offer(actor=request.user, application=application,
