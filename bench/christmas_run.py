@@ -24,8 +24,14 @@ def intake(args) -> bool:
 
     from bench import christmas
 
-    # SAMSPIL_BENCH_INTAKE_POSTS: fewer posts for a quick smoke run (default 6,000).
-    result = christmas.run_intake(total=int(os.environ.get("SAMSPIL_BENCH_INTAKE_POSTS", 6000)))
+    # SAMSPIL_BENCH_INTAKE_POSTS: fewer posts for a quick smoke run (default 6,000);
+    # SAMSPIL_BENCH_INTAKE_WORKERS / _THREADS / _CONCURRENCY try another server set-up.
+    setting = os.environ.get
+    result = christmas.run_intake(
+        total=int(setting("SAMSPIL_BENCH_INTAKE_POSTS", 6000)),
+        workers=int(setting("SAMSPIL_BENCH_INTAKE_WORKERS", christmas.INTAKE_WORKERS)),
+        threads=int(setting("SAMSPIL_BENCH_INTAKE_THREADS", christmas.INTAKE_THREADS)),
+        concurrency=int(setting("SAMSPIL_BENCH_INTAKE_CONCURRENCY", 16)))
     christmas.write(result, f"christmas-intake-{connection.vendor}")
     print(christmas._markdown(result))
     return result["pass"]

@@ -19,12 +19,34 @@ from samspil.christmas.models import (
 )
 from samspil.christmas.rules import age_on, children_under_18
 from samspil.core.contact import phone_from_input, postcode_from_input
-from samspil.core.models import Municipality
+from samspil.core.models import Municipality, Postcode
 from samspil.core.public_forms import PublicForm
 from samspil.households import cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_CHILDREN = 15
+
+# The postcodes (reference data from data/, loaded by a migration): code -> (town,
+# municipality), read once per process so the public form's post does not ask the database.
+_POSTCODES: dict[str, tuple[str, str]] = {}
+
+
+def cached_postcode(raw: str) -> Postcode:
+    """The Danish postcode typed (core.contact's rule), from the process's copy of the table;
+    a code not in the copy is looked up in the database, so a postcode added later still
+    works and an unknown one gets core.contact's message."""
+    code = raw.strip()
+    if not _POSTCODES:
+        _POSTCODES.update((c, (town, municipality)) for c, town, municipality in
+                          Postcode.objects.values_list("code", "town", "municipality_id"))
+    known = _POSTCODES.get(code)
+    if known is None:
+        postcode = postcode_from_input(code)
+        _POSTCODES[code] = (postcode.town, postcode.municipality_id)
+        return postcode
+    postcode = Postcode(code=code, town=known[0], municipality_id=known[1])
+    postcode._state.adding, postcode._state.db = False, "default"
+    return postcode
 
 
 class ApplicationForm(PublicForm):
@@ -99,7 +121,7 @@ class ApplicationForm(PublicForm):
         return cpr.normalise(value) if value else ""
 
     def clean_postcode(self):
-        return postcode_from_input(self.cleaned_data["postcode"])
+        return cached_postcode(self.cleaned_data["postcode"])
 
     def clean_phone(self):
         return phone_from_input(self.cleaned_data["phone"])
@@ -235,17 +257,31 @@ class DeliveryForm(forms.Form):
 class OfferForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of help"), choices=FollowUpKind.choices)
     offered_on = forms.DateField(label=gettext_lazy("Offered on"), widget=DATE)
-    engagement = forms.ModelChoiceField(label=gettext_lazy("Engagement (optional)"),
-                                        required=False, queryset=None)
+    activity = forms.ModelChoiceField(
+        label=gettext_lazy("Activity (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("A camp, a network meeting, counselling…: whether the family "
+                               "took part is then read from the attendance."))
+    network = forms.ModelChoiceField(
+        label=gettext_lazy("Family network (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("Taking part is then being a member of the network."))
+    engagement = forms.ModelChoiceField(
+        label=gettext_lazy("Engagement (optional)"), required=False, queryset=None,
+        help_text=gettext_lazy("A mentor or family friend: taking part is the engagement "
+                               "having started."))
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, kinds, engagements, **kwargs):
+    def __init__(self, *args, kinds, engagements, activities, networks, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
             self.fields["kind"].choices = [c for c in FollowUpKind.choices if c[0] in kinds]
         self.fields["engagement"].queryset = engagements
         self.fields["engagement"].label_from_instance = lambda e: (
             f"{e.get_type_display()} · {e.get_state_display()}")
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].label_from_instance = lambda a: (
+            f"{a.title} · {a.kind.label}" + (f" · {a.first_date:%d.%m.%Y}"
+                                             if getattr(a, "first_date", None) else ""))
+        self.fields["network"].queryset = networks
         self.initial.setdefault("offered_on", timezone.localdate())
 
 

@@ -322,13 +322,39 @@ class OfferResponse(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+# What an offer of each kind may point to: the real thing in the activities or engagements
+# area, from which "took part" is then read (FollowUpOffer.linked).
+ACTIVITY_KINDS = frozenset({FollowUpKind.NETWORK, FollowUpKind.CAMP, FollowUpKind.COUNSELLING,
+                            FollowUpKind.DEBT_ADVICE})
+NETWORK_KINDS = frozenset({FollowUpKind.NETWORK})
+ENGAGEMENT_KINDS = frozenset({FollowUpKind.MENTOR, FollowUpKind.FAMILY_FRIEND})
+
+
 class FollowUpOffer(models.Model):
+    """Follow-up help offered to a granted family.
+
+    An offer may point to one concrete thing: an activity (a camp, a network meeting, a
+    counselling evening), a family network, or an engagement (a mentor, a family friend).
+    Whether the family took part is then read from that thing (selectors.participation):
+    present at a session of the activity, a member of the network after the offer, the
+    engagement started. Only an offer that points to nothing keeps the coordinator's own
+    ``took_part``.
+    """
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="offers", verbose_name=_("application"))
     kind = models.CharField(_("kind of help"), max_length=20, choices=FollowUpKind.choices)
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("engagement"),
+    )
+    activity = models.ForeignKey(
+        "activities.Activity", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("activity"),
+    )
+    network = models.ForeignKey(
+        "activities.Network", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("network"),
     )
     offered_on = models.DateField(_("offered on"))
     response = models.CharField(_("answer"), max_length=10, choices=OfferResponse.choices,
@@ -346,7 +372,17 @@ class FollowUpOffer(models.Model):
             models.UniqueConstraint(fields=["application", "kind"], name="xmas_offer_once"),
             models.CheckConstraint(condition=~Q(response="declined") | ~Q(took_part=True),
                                    name="xmas_declined_did_not_take_part"),
+            # One thing at most: "took part" is read from it.
+            models.CheckConstraint(
+                condition=(Q(engagement__isnull=True) & Q(activity__isnull=True))
+                | (Q(engagement__isnull=True) & Q(network__isnull=True))
+                | (Q(activity__isnull=True) & Q(network__isnull=True)),
+                name="xmas_offer_one_link"),
         ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.engagement_id or self.activity_id or self.network_id)

@@ -14,6 +14,7 @@ from samspil.christmas.models import (
     OfferResponse,
     Status,
 )
+from samspil.christmas.selectors import participation
 
 STAGES = [
     ("applications", _("Applications")),
@@ -55,13 +56,21 @@ def _percent(part: int, whole: int | None) -> float | None:
 
 def funnel(applications: QuerySet[Application]) -> list[FunnelRow]:
     """One row per branch (and one for applications without a branch) and a total, from one
-    grouped query; ``applications`` is already scoped to the user."""
-    offers = FollowUpOffer.objects.filter(application=OuterRef("pk"))
+    grouped query; ``applications`` is already scoped to the user.
+
+    Each stage counts applications (households), not offers: "offered follow-up" is a
+    household with at least one offer, "accepted" one that accepted (or took part in) at least
+    one, "took part" one that took part in at least one, read from the attendance, network
+    membership or engagement an offer points to (selectors.participation)."""
+    offers = FollowUpOffer.objects.filter(application=OuterRef("pk")).annotate(
+        participated=participation())
     rows = (
         applications.annotate(
             has_offer=Exists(offers),
-            has_accept=Exists(offers.filter(response=OfferResponse.ACCEPTED)),
-            has_part=Exists(offers.filter(took_part=True)),
+            # Taking part in an offer is accepting it, whatever answer was recorded.
+            has_accept=Exists(offers.filter(Q(response=OfferResponse.ACCEPTED)
+                                            | Q(participated=True))),
+            has_part=Exists(offers.filter(participated=True)),
         )
         .values("branch__name")
         .annotate(

@@ -7,8 +7,10 @@ organisation and only the applications assigned to their own branches.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
 
+from samspil.activities.models import Attendance, NetworkMembership
+from samspil.activities.models import SignUpStatus as ActivitySignUpStatus
 from samspil.christmas.models import (
     Application,
     ApplicationLink,
@@ -18,6 +20,7 @@ from samspil.christmas.models import (
     Round,
 )
 from samspil.core.models import Role, User
+from samspil.engagements.models import Engagement
 
 CHRISTMAS_ROLES = (Role.ORG_ADMIN, Role.COORDINATOR)
 ROUND_ADMIN_ROLES = (Role.ORG_ADMIN,)
@@ -129,5 +132,35 @@ def application_overlaps(*, application: Application) -> list[Overlap]:
     return list(application.overlaps.select_related("source"))
 
 
+def participation() -> Case:
+    """Whether the family took part in an offer (for FollowUpOffer rows), from the real thing
+    where the offer points to one, else the coordinator's own answer (True, False or None):
+
+    - an activity: someone of the household's sign-up (not cancelled) was marked present at
+      one of its sessions;
+    - a network: the household was a member at some time on or after the day of the offer;
+    - an engagement: it has started (a volunteer met the family), whatever its state now.
+    A linked offer without that evidence is False (not taken part yet), never unknown.
+    """
+    household = OuterRef("application__household_id")
+    attended = Exists(Attendance.objects.filter(
+        present=True, participant__signup__activity_id=OuterRef("activity_id"),
+        participant__signup__household_id=household,
+    ).exclude(participant__signup__status=ActivitySignUpStatus.CANCELLED))
+    member = Exists(NetworkMembership.objects.filter(
+        network_id=OuterRef("network_id"), household_id=household,
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("offered_on"))))
+    started = Exists(Engagement.objects.filter(pk=OuterRef("engagement_id"),
+                                               started_on__isnull=False))
+    return Case(
+        When(activity__isnull=False, then=attended),
+        When(network__isnull=False, then=member),
+        When(engagement__isnull=False, then=started),
+        default=F("took_part"), output_field=BooleanField(null=True),
+    )
+
+
 def offer_list(*, application: Application) -> list[FollowUpOffer]:
-    return list(application.offers.select_related("engagement"))
+    """The application's offers, each with ``participated`` (participation())."""
+    return list(application.offers.select_related("engagement", "activity", "network")
+                .annotate(participated=participation()))

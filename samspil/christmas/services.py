@@ -11,16 +11,20 @@ import datetime
 import hashlib
 import hmac
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.christmas import rules
 from samspil.christmas.models import (
+    ACTIVITY_KINDS,
+    ENGAGEMENT_KINDS,
+    NETWORK_KINDS,
     Application,
     ApplicationLink,
     Delivery,
@@ -103,6 +107,55 @@ def had_aid_last_year(round: Round, *, first_name: str, last_name: str,
     ).exists()
 
 
+@dataclass(frozen=True)
+class IntakeFacts:
+    """What the public form's post needs to know beyond the answers (intake_facts)."""
+
+    area: set[str]  # rules.round_municipality_codes
+    branch_of: dict[str, int]  # municipality code -> the branch that screens it (branch_for)
+    aid_last_year: bool  # had_aid_last_year
+
+
+def intake_facts(round: Round, *, first_name: str, last_name: str,
+                 birth_date: datetime.date, digest: str) -> IntakeFacts:
+    """round_municipality_codes, branch_for for every municipality and had_aid_last_year in
+    one statement: the public form's post is the hot path of a round's opening hour, and
+    each of the three as an ORM query costs a database round trip and about a millisecond of
+    query building. The same rules as those three functions (tests/test_intake.py compares
+    them); names compare case-insensitively as Django's iexact does on each database.
+    """
+    connection = connections[Application.objects.db]
+    q = connection.ops.quote_name
+    chosen = q(Round.municipalities.through._meta.db_table)
+    branch, app, rnd = (q(Branch._meta.db_table), q(Application._meta.db_table),
+                        q(Round._meta.db_table))
+    # Table names only are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT 'm', municipality_id, 0 FROM {chosen} WHERE round_id = %s "  # noqa: S608
+        f"UNION ALL SELECT 'b', municipality_id, id FROM {branch} WHERE organisation_id = %s "
+        f"UNION ALL SELECT 'p', '', 0 WHERE EXISTS (SELECT 1 FROM {app} a INNER JOIN {rnd} r "
+        f"ON a.round_id = r.id WHERE r.organisation_id = %s AND r.year = %s "
+        f"AND a.status = %s AND ((UPPER(a.first_name) = UPPER(%s) "
+        f"AND UPPER(a.last_name) = UPPER(%s) AND a.birth_date = %s) "
+        f"OR (%s <> '' AND a.cpr_digest = %s)))"
+    )
+    params = [round.pk, round.organisation_id, round.organisation_id, round.year - 1,
+              Status.GRANTED, first_name, last_name,
+              connection.ops.adapt_datefield_value(birth_date), digest, digest]
+    codes, own, branch_of, aid = set(), set(), {}, False
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, code, branch_id in cursor.fetchall():
+            if kind == "m":
+                codes.add(code)
+            elif kind == "b":
+                own.add(code)
+                branch_of[code] = min(branch_id, branch_of.get(code, branch_id))
+            else:
+                aid = True
+    return IntakeFacts(area=codes or own, branch_of=branch_of, aid_last_year=aid)
+
+
 def application_submit(
     *, round: Round, values: dict, cpr_number: str, token: uuid.UUID,
     now: datetime.datetime | None = None,
@@ -119,21 +172,25 @@ def application_submit(
         application.cpr_encrypted = cpr.encrypt(cpr_number)
         application.cpr_digest = digest
     application.municipality_id = application.postcode.municipality_id
-    application.branch = branch_for(round, application.municipality_id)
+    facts = intake_facts(round, first_name=application.first_name,
+                         last_name=application.last_name, birth_date=application.birth_date,
+                         digest=digest)
+    application.branch_id = facts.branch_of.get(application.municipality_id)
     application.ineligible_reasons = rules.ineligible_reasons(
         round, birth_years=application.children_birth_years, income=application.income,
-        municipality_code=application.municipality_id,
+        municipality_code=application.municipality_id, area=facts.area,
     )
     application.eligible = not application.ineligible_reasons
     application.priority = rules.priority_points(
         round, single_provider=application.single_provider,
         children=len(rules.children_under_18(application.children_birth_years, year=round.year)),
-        aid_last_year=had_aid_last_year(
-            round, first_name=application.first_name, last_name=application.last_name,
-            birth_date=application.birth_date, digest=digest,
-        ),
+        aid_last_year=facts.aid_last_year,
     )
-    application.full_clean(exclude=["round", "postcode", "municipality", "branch"])
+    # The unique columns (token, receipt, linkage reference) are the database's to enforce
+    # (create_once relies on that) and a new application meets the check constraints by
+    # construction: validating them here would cost five queries on every public post.
+    application.full_clean(exclude=["round", "postcode", "municipality", "branch"],
+                           validate_unique=False, validate_constraints=False)
     application.save(force_insert=True)
     audit_record(actor=None, action=Action.CREATE, object_type="christmas.application",
                  object_id=application.pk, object_label=application.full_name,
@@ -361,7 +418,10 @@ def links_store(*, actor: User | None, round: Round, pairs: list[dict]) -> int:
 
 @transaction.atomic
 def followup_offer(*, actor: User, application: Application, kind: str,
-                   offered_on: datetime.date, engagement=None, note: str = "") -> FollowUpOffer:
+                   offered_on: datetime.date, engagement=None, activity=None, network=None,
+                   note: str = "") -> FollowUpOffer:
+    """Offer follow-up help, pointing (optionally) to the activity, network or engagement it
+    is: then "took part" is read from there (selectors.participation)."""
     application.refresh_from_db()
     if application.status != Status.GRANTED:
         raise ValidationError(_("Follow-up help is offered to granted families."))
@@ -373,13 +433,35 @@ def followup_offer(*, actor: User, application: Application, kind: str,
         raise ValidationError({"kind": _("The round does not offer this kind of help.")})
     if application.offers.filter(kind=kind).exists():
         raise ValidationError({"kind": _("This help has already been offered to the family.")})
-    if engagement is not None and engagement.household_id != application.household_id:
-        raise ValidationError({"engagement": _("Choose an engagement of this family.")})
+    links = [name for name, value in (("engagement", engagement), ("activity", activity),
+                                      ("network", network)) if value is not None]
+    if len(links) > 1:
+        raise ValidationError(_("Choose one activity, network or engagement, not several."))
+    organisation_id = application.round.organisation_id
+    if engagement is not None:
+        if kind not in ENGAGEMENT_KINDS:
+            raise ValidationError({"engagement": _(
+                "Only a mentor or a family friend is an engagement.")})
+        if engagement.household_id != application.household_id:
+            raise ValidationError({"engagement": _("Choose an engagement of this family.")})
+    if activity is not None:
+        if kind not in ACTIVITY_KINDS:
+            raise ValidationError({"activity": _(
+                "A mentor or a family friend is an engagement, not an activity.")})
+        if activity.organisation_id != organisation_id:
+            raise ValidationError({"activity": _("Choose an activity of your organisation.")})
+    if network is not None:
+        if kind not in NETWORK_KINDS:
+            raise ValidationError({"network": _("Only a family network offer is a network.")})
+        if network.organisation_id != organisation_id:
+            raise ValidationError({"network": _("Choose a network of your organisation.")})
     offer = FollowUpOffer(application=application, kind=kind, offered_on=offered_on,
-                          engagement=engagement, note=note, created_by=actor)
+                          engagement=engagement, activity=activity, network=network, note=note,
+                          created_by=actor)
     offer.full_clean(exclude=["application", "created_by"])
     offer.save()
-    _audit_application(actor, application, Action.CREATE, summary=f"offer {kind}")
+    _audit_application(actor, application, Action.CREATE,
+                       summary=f"offer {kind}" + (f" ({links[0]})" if links else ""))
     return offer
 
 
@@ -400,6 +482,9 @@ def followup_update(*, actor: User, offer: FollowUpOffer, response: str,
                     took_part: bool | None, note: str | None = None) -> FollowUpOffer:
     if response not in OfferResponse.values:
         raise ValidationError({"response": _("Choose an answer.")})
+    if offer.linked:
+        # Read from the activity, network or engagement the offer points to, never typed.
+        took_part = None
     if took_part and response != OfferResponse.ACCEPTED:
         raise ValidationError({"took_part": _("Only a family that accepted can take part.")})
     offer.response = response

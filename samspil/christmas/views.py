@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from samspil.activities.selectors import activity_list_for, network_list_for
 from samspil.christmas import reports, rules, selectors, services
 from samspil.christmas.forms import (
     ApplicationForm,
@@ -29,8 +30,6 @@ from samspil.christmas.forms import (
     QueueFilterForm,
     RoundForm,
 )
-from samspil.christmas.linkage import crosscharity
-from samspil.christmas.linkage import duplicates as duplicate_detection
 from samspil.christmas.models import (
     Application,
     FollowUpOffer,
@@ -48,6 +47,8 @@ from samspil.core.services import audit_record
 from samspil.engagements.charts import bar_chart
 from samspil.engagements.selectors import engagement_list_for
 
+# The linkage modules (pandas, numpy, DuckDB) are imported inside the views that use them, so
+# that a server process answering the public form never loads them.
 Action = AuditEvent.Action
 staff_access = role_required(*CHRISTMAS_ROLES)
 admin_access = role_required(*ROUND_ADMIN_ROLES)
@@ -59,7 +60,11 @@ RECEIPT_MAX_AGE = 30 * 60  # the receipt page works for half an hour after submi
 
 @sensitive_post_parameters("cpr")
 def apply(request, slug: str):
-    round = get_object_or_404(Round.objects.select_related("organisation"), slug=slug)
+    # The organisation's name is shown only on a page that is rendered, not on the redirect a
+    # good post gets: no join for the post.
+    rounds = Round.objects if request.method == "POST" else Round.objects.select_related(
+        "organisation")
+    round = get_object_or_404(rounds, slug=slug)
     now = timezone.now()
     context = {"round": round}
     if not round.is_open(now):
@@ -74,11 +79,13 @@ def apply(request, slug: str):
         elif form.is_valid():
             values, number = form.values(), form.cleaned_data["cpr"]
             values["language"] = get_language() or "da"
+            # Insert first: a repeated token (a double click) is the rare case.
             application, _created = create_once(
                 model=Application, token=form.cleaned_data["submission_token"],
                 create=lambda: services.application_submit(
                     round=round, values=values, cpr_number=number,
                     token=form.cleaned_data["submission_token"], now=now),
+                look_first=False,
             )
             ticket = signing.dumps(application.receipt, salt=_RECEIPT_SALT)
             return redirect(f"{request.path}receipt/?r={ticket}")
@@ -217,9 +224,18 @@ def round_allocate(request, pk: int):
 
 # --- one application ----------------------------------------------------------------------------
 
-def _detail_context(request, application: Application, **forms) -> dict:
+def _offer_form(request, application: Application, data=None) -> OfferForm:
+    """The form offering follow-up help, with what the offer may point to: this family's
+    engagements, and the activities and networks the user can see."""
     engagements = engagement_list_for(user=request.user, household=application.household_id) \
         if application.household_id else engagement_list_for(user=request.user).none()
+    return OfferForm(data, kinds=application.round.followup_kinds, engagements=engagements,
+                     activities=activity_list_for(user=request.user).order_by("-created_at"),
+                     networks=network_list_for(user=request.user).filter(ended_on__isnull=True)
+                     .order_by("name"))
+
+
+def _detail_context(request, application: Application, **forms) -> dict:
     context = {
         "application": application,
         "reasons": rules.reason_texts(application.ineligible_reasons),
@@ -233,8 +249,7 @@ def _detail_context(request, application: Application, **forms) -> dict:
         "decision_form": DecisionForm(branches=branch_list_for(user=request.user),
                                       initial={"branch": application.branch_id}),
         "delivery_form": DeliveryForm(initial={"delivery": application.delivery}),
-        "offer_form": OfferForm(kinds=application.round.followup_kinds,
-                                engagements=engagements),
+        "offer_form": _offer_form(request, application),
         "grant_amount": application.round.grant_amount(len(rules.children_under_18(
             application.children_birth_years, year=application.round.year))),
     }
@@ -293,10 +308,7 @@ def application_delivery(request, pk: int):
 @require_POST
 def offer_add(request, pk: int):
     application = application_or_404(request, pk)
-    engagements = engagement_list_for(user=request.user, household=application.household_id) \
-        if application.household_id else engagement_list_for(user=request.user).none()
-    form = OfferForm(request.POST, kinds=application.round.followup_kinds,
-                     engagements=engagements)
+    form = _offer_form(request, application, request.POST)
     if form.is_valid():
         try:
             services.followup_offer(actor=request.user, application=application,
@@ -332,6 +344,8 @@ def offer_update(request, pk: int):
 
 @staff_access
 def duplicates(request, pk: int):
+    from samspil.christmas.linkage import duplicates as duplicate_detection
+
     round = round_or_404(request, pk)
     links = selectors.links_for(user=request.user, round=round)
     groups = selectors.link_groups(links)
@@ -346,6 +360,8 @@ def duplicates(request, pk: int):
 @staff_access
 @require_POST
 def duplicates_detect(request, pk: int):
+    from samspil.christmas.linkage import duplicates as duplicate_detection
+
     round = round_or_404(request, pk)
     created = duplicate_detection.detect_for_round(actor=request.user, round=round)
     messages.success(request, _("%(n)s new likely duplicates found.") % {"n": created})
@@ -390,6 +406,8 @@ def round_report(request, pk: int):
 @admin_access
 @sensitive_post_parameters("key")
 def linkage(request, pk: int):
+    from samspil.christmas.linkage import crosscharity
+
     round = round_or_404(request, pk)
     key_form = LinkageKeyForm(prefix="k")
     import_form = OverlapImportForm(prefix="i")
@@ -425,6 +443,8 @@ def linkage(request, pk: int):
 
 @admin_access
 def linkage_export(request, pk: int):
+    from samspil.christmas.linkage import crosscharity
+
     round = round_or_404(request, pk)
     if not round.linkage_key_encrypted:
         messages.error(request, _("Set the shared key first."))

@@ -25,8 +25,7 @@ from typing import TypeVar
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,16 +108,23 @@ def read_token(value: str, *, scope: str) -> uuid.UUID | None:
 
 
 def create_once(
-    *, model: type[T], token: uuid.UUID, create: Callable[[], T], field: str = TOKEN_FIELD
+    *, model: type[T], token: uuid.UUID, create: Callable[[], T], field: str = TOKEN_FIELD,
+    look_first: bool = True,
 ) -> tuple[T, bool]:
     """The record made with ``token``: the existing one (False) or a new one from ``create``.
 
     ``model`` must have a unique ``field`` (``submission_token``) that ``create`` fills with
     ``token``. Two submissions racing with the same token both end with the same record.
+    With ``look_first=False`` the insert is tried straight away and the existing record is
+    looked up only when the unique column refuses it: one query less for every first
+    submission (the public Christmas-aid form), at the price of running ``create`` (inside its
+    rolled-back transaction) again for a repeated one. ``create`` must then have no effect
+    outside the database.
     """
-    existing = model._default_manager.filter(**{field: token}).first()
-    if existing is not None:
-        return existing, False
+    if look_first:
+        existing = model._default_manager.filter(**{field: token}).first()
+        if existing is not None:
+            return existing, False
     try:
         with transaction.atomic():
             return create(), True
@@ -155,24 +161,32 @@ def _client_key(request: HttpRequest, scope: str) -> str:
 
 
 def rate_limited(request: HttpRequest, *, scope: str) -> bool:
-    """Count this post for its client and form; True when the client is over the limit."""
+    """Count this post for its client and form; True when the client is over the limit.
+
+    One statement, whatever the traffic: an upsert that returns the new count (PostgreSQL and
+    SQLite both have INSERT ... ON CONFLICT DO UPDATE ... RETURNING). Outside a transaction on
+    PostgreSQL the statement also turns off the wait for the disk at its own commit
+    (``set_config('synchronous_commit', 'off', true)`` lasts to the end of the statement's
+    transaction): a counter lost in a crash costs nothing, and the row lock of a busy client's
+    counter is held for microseconds instead of a disk flush.
+    """
     window_seconds = settings.PUBLIC_FORM_WINDOW_SECONDS
     now = timezone.now()
     window = int(now.timestamp()) // window_seconds
     key = _client_key(request, scope)
-    with transaction.atomic():
-        updated = PublicFormHit.objects.filter(key=key, window=window).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    PublicFormHit.objects.create(key=key, window=window, count=1, seen_at=now)
-            except IntegrityError:  # another process made the row first
-                PublicFormHit.objects.filter(key=key, window=window).update(
-                    count=F("count") + 1
-                )
-        count = PublicFormHit.objects.filter(key=key, window=window).values_list(
-            "count", flat=True
-        ).first() or 0
+    connection = connections[PublicFormHit.objects.db]
+    q = connection.ops.quote_name
+    table = q(PublicFormHit._meta.db_table)
+    seen_at = PublicFormHit._meta.get_field("seen_at").get_db_prep_value(now, connection)
+    async_commit = connection.vendor == "postgresql" and not connection.in_atomic_block
+    source = ("SELECT %s, %s, 1, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) s"
+              if async_commit else "VALUES (%s, %s, 1, %s)")
+    sql = (f"INSERT INTO {table} ({q('key')}, {q('window')}, {q('count')}, {q('seen_at')}) "
+           f"{source} ON CONFLICT ({q('key')}, {q('window')}) DO UPDATE SET {q('count')} = "
+           f"{table}.{q('count')} + 1 RETURNING {q('count')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window, seen_at])
+        count = cursor.fetchone()[0]
     return count > settings.PUBLIC_FORM_MAX_SUBMISSIONS
 
 
