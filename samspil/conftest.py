@@ -29,11 +29,11 @@ _django_client_login = Client._login
 
 def _login_verified(self, user, backend=None):
     _django_client_login(self, user, backend)
-    from samspil.security.middleware import LAST_ACTIVITY_KEY
+    from samspil.security.middleware import LAST_ACTIVITY_KEY, STARTED_KEY
 
     session = self.session
     session[DEVICE_ID_SESSION_KEY] = FORCE_LOGIN_OTP_MARKER
-    session[LAST_ACTIVITY_KEY] = int(time.time())
+    session[LAST_ACTIVITY_KEY] = session[STARTED_KEY] = int(time.time())
     session.save()
 
 
