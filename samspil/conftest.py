@@ -18,10 +18,10 @@ from samspil.households.models import Household
 
 PASSWORD = "test-password-123"
 
-# Test-only: a session made by client.force_login counts as having passed the second factor
-# (and as just active), so the tests of every page need not type TOTP codes. The two-factor
-# login itself is tested with real logins in samspil/security/tests/. Nothing in the product
-# knows this marker: TwoFactorMiddleware reads django-otp's own session key, which only
+# Test-only: a session made by client.force_login (or client.login) counts as having passed the
+# second factor (and as just active), so the tests of every page need not type TOTP codes. The
+# two-factor login itself is tested with real logins in samspil/security/tests/. Nothing in the
+# product knows this marker: TwoFactorMiddleware reads django-otp's own session key, which only
 # django_otp.login() (after a correct code) sets outside tests.
 FORCE_LOGIN_OTP_MARKER = "test_force_login.device/0"
 _django_client_login = Client._login
@@ -29,11 +29,11 @@ _django_client_login = Client._login
 
 def _login_verified(self, user, backend=None):
     _django_client_login(self, user, backend)
-    from samspil.security.middleware import LAST_ACTIVITY_KEY
+    from samspil.security.middleware import LAST_ACTIVITY_KEY, STARTED_KEY
 
     session = self.session
     session[DEVICE_ID_SESSION_KEY] = FORCE_LOGIN_OTP_MARKER
-    session[LAST_ACTIVITY_KEY] = int(time.time())
+    session[LAST_ACTIVITY_KEY] = session[STARTED_KEY] = int(time.time())
     session.save()
 
 

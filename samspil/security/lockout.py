@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from samspil.core.public_forms import client_address
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The same address the public forms' rate limit uses (trusted proxies honoured)."""
-    return client_address(request) or "unknown"
+def client_ip(request: HttpRequest) -> str | None:
+    """The same address the public forms' rate limit uses (trusted proxies honoured); None
+    without one (the database column takes only real addresses)."""
+    return client_address(request) or None
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):

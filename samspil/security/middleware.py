@@ -18,6 +18,7 @@ from samspil.security import selectors
 from samspil.security.services import SESSION_OPTIONAL_CHECKED
 
 LAST_ACTIVITY_KEY = "samspil_last_activity"
+STARTED_KEY = "samspil_session_started"
 ACTIVITY_WRITE_INTERVAL = 60  # seconds: the session is saved at most once a minute for this
 
 # Pages an unverified user may open: logging in and out, the second factor itself, the
@@ -40,7 +41,8 @@ def is_verified(request) -> bool:
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session that has had no request for SESSION_IDLE_TIMEOUT seconds."""
+    """Log out a session that has had no request for SESSION_IDLE_TIMEOUT seconds, and any
+    session older than SESSION_COOKIE_AGE (8 hours), however busy."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,13 +51,16 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_KEY)
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+            started = request.session.get(STARTED_KEY)
+            if (last is not None and now - last > settings.SESSION_IDLE_TIMEOUT) or (
+                    started is not None and now - started > settings.SESSION_COOKIE_AGE):
                 logout(request)
                 messages.info(request, _(
                     "You have been logged out after a period without activity. "
                     "Please log in again."))
             elif last is None or now - last >= ACTIVITY_WRITE_INTERVAL:
                 request.session[LAST_ACTIVITY_KEY] = now
+                request.session.setdefault(STARTED_KEY, now)  # busy sessions end too
         return self.get_response(request)
 
 

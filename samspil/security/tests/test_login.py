@@ -87,3 +87,9 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(coordin
     coordinator.refresh_from_db()
     assert coordinator.check_password(good)
     assert client.get(link.group(1), follow=True).context["validlink"] is False  # used once
+
+
+def test_a_login_without_a_request_still_checks_the_password(coordinator):
+    client = Client()
+    assert client.login(username=coordinator.username, password=PASSWORD)
+    assert not Client().login(username=coordinator.username, password="wrong-password-1")

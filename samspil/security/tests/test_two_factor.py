@@ -170,6 +170,18 @@ def test_a_session_idle_too_long_is_logged_out(coordinator, settings):
     assert b"logged out after a period without activity" in page.content
 
 
+def test_a_busy_session_still_ends_after_the_session_age(coordinator, settings):
+    from samspil.security.middleware import STARTED_KEY
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(coordinator)
+    session = client.session
+    session[STARTED_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 5
+    session.save()
+    response = client.get("/households/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 def test_reset_removes_the_devices_and_the_next_login_sets_up_again(coordinator):
     device_for(coordinator)
     services.new_backup_codes(coordinator)
