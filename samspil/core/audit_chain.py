@@ -9,7 +9,9 @@ and reports the first broken link (``manage.py verify_audit``).
 Concurrent writers: appending reads the newest entry's hash and inserts the next one, so two
 writers must not interleave. On PostgreSQL a transaction-level advisory lock serialises them
 (held until the surrounding transaction commits, so the next writer sees the committed entry);
-on SQLite the database allows one writer at a time and a process-wide lock covers threads.
+on SQLite (development and the demo only) a process-wide lock covers threads of one process;
+several processes writing to one SQLite file at once could fork the chain, which verify_audit
+would then report.
 
 Retention (``prune``) deletes a prefix of the chain (everything up to the newest entry older
 than the cut-off) and inserts a signed ``AuditCheckpoint`` with the id and hash of the last
@@ -63,13 +65,9 @@ def checkpoint_signature(*, last_id: int, last_hash: str, deleted: int) -> str:
 
 
 def _lock_chain() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        elif connection.vendor == "sqlite":
-            # Any write statement takes SQLite's write lock until commit, so a second writer
-            # waits here instead of reading a head that is about to change.
-            cursor.execute("UPDATE core_auditcheckpoint SET last_id = last_id WHERE 1 = 0")
 
 
 def _head_hash() -> str:
@@ -82,7 +80,9 @@ def _head_hash() -> str:
 
 def append(event: AuditEvent) -> AuditEvent:
     """Link the (unsaved) event to the chain and insert it."""
-    with _local_lock, transaction.atomic():
+    # No savepoint: the append is one statement after the lock, and the caller's transaction
+    # (if any) decides about both.
+    with _local_lock, transaction.atomic(savepoint=False):
         _lock_chain()
         event.prev_hash = _head_hash()
         event.hash = entry_hash(event, event.prev_hash)
