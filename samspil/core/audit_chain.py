@@ -71,11 +71,13 @@ def _lock_chain() -> None:
 
 
 def _head_hash() -> str:
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    if last is not None:
-        return last
-    checkpoint = AuditCheckpoint.objects.order_by("-last_id").first()
-    return checkpoint.last_hash if checkpoint else ""
+    """The newest entry's hash, else the newest checkpoint's: always one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE("
+            "(SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1), "
+            "(SELECT last_hash FROM core_auditcheckpoint ORDER BY last_id DESC LIMIT 1), '')")
+        return cursor.fetchone()[0]
 
 
 def append(event: AuditEvent) -> AuditEvent:
