@@ -39,6 +39,9 @@ _local_lock = threading.Lock()
 CONTENT_FIELDS = ("at", "actor_id", "organisation_id", "action", "object_type", "object_id",
                   "household_id", "object_label", "fields", "summary", "purpose")
 
+TEXT_FIELDS = {"action", "object_type", "object_id", "object_label", "fields", "summary",
+               "purpose"}
+
 
 def _key() -> bytes:
     return settings.AUDIT_CHAIN_KEY.encode()
@@ -50,6 +53,8 @@ def _content(event: AuditEvent) -> str:
         value = getattr(event, name)
         if isinstance(value, datetime.datetime):
             value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        elif name in TEXT_FIELDS:
+            value = "" if value is None else str(value)  # as the database gives it back
         values[name] = value
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -90,6 +95,16 @@ def append(event: AuditEvent) -> AuditEvent:
         event.hash = entry_hash(event, event.prev_hash)
         event.save(force_insert=True)
     return event
+
+
+def link_for_bulk_insert(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain unsaved events for one bulk_create (seeding, benchmarks) in list order. The caller
+    must be the only writer while it runs (no lock is held across the bulk insert)."""
+    prev = _head_hash()
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = entry_hash(event, prev)
+    return events
 
 
 @dataclass
