@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench import names
+from samspil.core import audit_chain
 from samspil.core.models import AuditEvent, Branch, Organisation, Postcode, Role, User
 from samspil.households import cpr, services
 from samspil.households.models import (
@@ -354,7 +355,7 @@ def _seed_batch(rng, today, plan_rows, branches_by_pk, postcodes, coordinators,
                                 "households.consent", consent.pk, consent.household_id,
                                 consent.household.registered_at,
                                 str(ConsentPurpose(consent.purpose).label)))
-    AuditEvent.objects.bulk_create(audit)
+    AuditEvent.objects.bulk_create(audit_chain.link_for_bulk_insert(audit))
     return {"households": len(families), "persons": len(persons), "consents": len(consents),
             "assessments": len(assessments), "ratings": len(ratings), "audit": len(audit)}
 

@@ -9,7 +9,9 @@ and reports the first broken link (``manage.py verify_audit``).
 Concurrent writers: appending reads the newest entry's hash and inserts the next one, so two
 writers must not interleave. On PostgreSQL a transaction-level advisory lock serialises them
 (held until the surrounding transaction commits, so the next writer sees the committed entry);
-on SQLite the database allows one writer at a time and a process-wide lock covers threads.
+on SQLite (development and the demo only) a process-wide lock covers threads of one process;
+several processes writing to one SQLite file at once could fork the chain, which verify_audit
+would then report.
 
 Retention (``prune``) deletes a prefix of the chain (everything up to the newest entry older
 than the cut-off) and inserts a signed ``AuditCheckpoint`` with the id and hash of the last
@@ -37,6 +39,9 @@ _local_lock = threading.Lock()
 CONTENT_FIELDS = ("at", "actor_id", "organisation_id", "action", "object_type", "object_id",
                   "household_id", "object_label", "fields", "summary", "purpose")
 
+TEXT_FIELDS = {"action", "object_type", "object_id", "object_label", "fields", "summary",
+               "purpose"}
+
 
 def _key() -> bytes:
     return settings.AUDIT_CHAIN_KEY.encode()
@@ -48,6 +53,8 @@ def _content(event: AuditEvent) -> str:
         value = getattr(event, name)
         if isinstance(value, datetime.datetime):
             value = value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        elif name in TEXT_FIELDS:
+            value = "" if value is None else str(value)  # as the database gives it back
         values[name] = value
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -63,31 +70,41 @@ def checkpoint_signature(*, last_id: int, last_hash: str, deleted: int) -> str:
 
 
 def _lock_chain() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        elif connection.vendor == "sqlite":
-            # Any write statement takes SQLite's write lock until commit, so a second writer
-            # waits here instead of reading a head that is about to change.
-            cursor.execute("UPDATE core_auditcheckpoint SET last_id = last_id WHERE 1 = 0")
 
 
 def _head_hash() -> str:
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    if last is not None:
-        return last
-    checkpoint = AuditCheckpoint.objects.order_by("-last_id").first()
-    return checkpoint.last_hash if checkpoint else ""
+    """The newest entry's hash, else the newest checkpoint's: always one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE("
+            "(SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1), "
+            "(SELECT last_hash FROM core_auditcheckpoint ORDER BY last_id DESC LIMIT 1), '')")
+        return cursor.fetchone()[0]
 
 
 def append(event: AuditEvent) -> AuditEvent:
     """Link the (unsaved) event to the chain and insert it."""
-    with _local_lock, transaction.atomic():
+    # No savepoint: the append is one statement after the lock, and the caller's transaction
+    # (if any) decides about both.
+    with _local_lock, transaction.atomic(savepoint=False):
         _lock_chain()
         event.prev_hash = _head_hash()
         event.hash = entry_hash(event, event.prev_hash)
         event.save(force_insert=True)
     return event
+
+
+def link_for_bulk_insert(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain unsaved events for one bulk_create (seeding, benchmarks) in list order. The caller
+    must be the only writer while it runs (no lock is held across the bulk insert)."""
+    prev = _head_hash()
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = entry_hash(event, prev)
+    return events
 
 
 @dataclass

@@ -39,13 +39,14 @@ def household_get_for(*, user: User, pk: int) -> Household | None:
 
     A coordinator also gets a household of her organisation outside her branches while she
     holds break-the-glass access to it (samspil/privacy, time-limited and logged)."""
-    household = household_list_for(user=user).filter(pk=pk).first()
+    # The restriction of processing (privacy) is shown on every tab: joined, not queried again.
+    household = household_list_for(user=user).select_related("restriction").filter(pk=pk).first()
     if household is None and user.is_authenticated and user.has_role(Role.COORDINATOR):
         from samspil.privacy.selectors import active_break_glass_household_ids
 
         household = (Household.objects.filter(organisation_id=user.organisation_id, pk=pk)
                      .filter(pk__in=active_break_glass_household_ids(user=user))
-                     .select_related("postcode", "branch").first())
+                     .select_related("postcode", "branch", "restriction").first())
     return household
 
 

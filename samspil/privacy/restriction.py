@@ -91,10 +91,30 @@ def is_restricted(household_id: int | None) -> bool:
     return Restriction.objects.filter(household_id=household_id).exists()
 
 
+def restricted_instance(instance) -> bool:
+    """Whether the row belongs to a restricted household: one query, whatever the path."""
+    from samspil.privacy.models import Restriction
+
+    path = _paths.get(type(instance))
+    if path is None:
+        return False
+    if not path:
+        return instance.pk is not None and Restriction.objects.filter(
+            household_id=instance.pk).exists()
+    first = instance._meta.get_field(path[0])
+    value = getattr(instance, first.attname)
+    if value is None:
+        return False
+    if len(path) == 1:
+        return Restriction.objects.filter(household_id=value).exists()
+    lookup = "__".join(path[1:]) + "__restriction__isnull"
+    return first.related_model._base_manager.filter(pk=value, **{lookup: False}).exists()
+
+
 def _guard(sender, instance, **kwargs):
     if _bypass.get() or kwargs.get("raw"):
         return
-    if is_restricted(household_id_of(instance)):
+    if restricted_instance(instance):
         raise HouseholdRestricted()
 
 

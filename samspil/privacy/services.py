@@ -169,7 +169,8 @@ def _has_personal_fields(model) -> bool:
 
 
 # Rows that are only personal data or access to it, with no statistics in them: deleted.
-DELETED_AT_ERASURE = ("households.consent", "outcomes.answerlink", "privacy.breakglass",
+# Consents stay (a referral may name the consent it was sent under), emptied and withdrawn.
+DELETED_AT_ERASURE = ("outcomes.answerlink", "privacy.breakglass",
                       "christmas.applicationlink", "christmas.overlap")
 
 
@@ -180,8 +181,9 @@ def household_erase(*, actor: User | None, household: Household,
 
     Names, addresses, phone numbers, e-mails, CPR numbers and every free text (notes, needs
     texts, meeting notes, referral and plan texts, application descriptions) are emptied; birth
-    dates become 1 January of the birth year; consents, answer links and break-the-glass grants
-    are deleted. What remains — the household's branch and municipality, members' roles and
+    dates become 1 January of the birth year; consents are emptied and withdrawn (so the
+    household leaves every later evaluator export), answer links and break-the-glass grants are
+    deleted. What remains — the household's branch and municipality, members' roles and
     birth years, engagement types, states and dates, meeting dates and lengths, questionnaire
     scores, attendance — carries the KPIs of samspil/outcomes, which therefore do not change.
     """
@@ -204,6 +206,12 @@ def household_erase(*, actor: User | None, household: Household,
                 values = _wipe_values(obj)
                 if values:
                     model._base_manager.filter(pk=obj.pk).update(**values)
+        from django.db.models import F, Value
+        from django.db.models.functions import Greatest
+
+        today = timezone.localdate()
+        household.consents.filter(withdrawn_on__isnull=True).update(
+            withdrawn_on=Greatest(F("given_on"), Value(today)))
         Restriction.objects.filter(household=household).delete()
         erasure = Erasure.objects.create(household_id=household.pk,
                                          organisation_id=household.organisation_id,

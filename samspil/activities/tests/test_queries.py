@@ -24,7 +24,7 @@ EXPECTED = {
     "networks": 3,  # + the networks with member counts
     "network_detail": 7,
     "attendance": 7,  # + activity, session, ticks, sign-ups, participants with members
-    "participation": 8,
+    "participation": 9,  # with the audit chain's head (core/audit_chain.py)
     "mine": 4,  # + the volunteer's activities, their sessions (one query for all)
 }
 

@@ -148,3 +148,13 @@ def test_concurrent_writers_never_fork_the_chain(coordinator):
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes)), "two entries point to the same predecessor"
     assert audit_chain.verify().ok
+
+
+def test_bulk_inserted_entries_are_chained(coordinator):
+    _log(coordinator, 1)
+    events = [AuditEvent(actor=coordinator, organisation_id=coordinator.organisation_id,
+                         action="create", object_type="households.household", object_id=i)
+              for i in range(5)]
+    AuditEvent.objects.bulk_create(audit_chain.link_for_bulk_insert(events))
+    _log(coordinator, 1)
+    assert audit_chain.verify().ok

@@ -19,13 +19,14 @@ from samspil.households.models import ConsentPurpose, Household, LifeArea
 
 # Every logged-in request starts with two: the session, then the user.
 LIST_QUERIES = 5  # + count, one page of households (postcode, branch joined), their members
-SEARCH_QUERIES = 6  # the list's 5 + the search's audit row
+# An audit row is two queries: the chain's head (hash of the newest entry), then the insert.
+SEARCH_QUERIES = 7  # the list's 5 + the search's audit row
 # + household (postcode, branch joined), audit row, latest assessment, its ratings, members,
 # consents (person joined), municipality
-DETAIL_QUERIES = 9
-MEMBERS_QUERIES = 5  # + household, audit row, members for the formset
-CONSENTS_QUERIES = 6  # + household, audit row, consents (person joined), members for the select
-NEEDS_QUERIES = 6  # + household, audit row, assessments (assessor joined), their ratings
+DETAIL_QUERIES = 10
+MEMBERS_QUERIES = 6  # + household, audit row, members for the formset
+CONSENTS_QUERIES = 7  # + household, audit row, consents (person joined), members for the select
+NEEDS_QUERIES = 7  # + household, audit row, assessments (assessor joined), their ratings
 AUDIT_QUERIES = 5  # + household (no audit row of its own), count, one page of events (actor)
 
 FEW, MANY = 2, 30  # MANY is more than one page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -60,7 +61,8 @@ def test_erasure_removes_personal_data(personas, family):
     for person in Person.objects.filter(household=family):
         assert person.first_name == "" and person.last_name == "" and person.cpr_encrypted == ""
         assert (person.birth_date.month, person.birth_date.day) == (1, 1)
-    assert not family.consents.exists()
+    assert not family.consents.filter(withdrawn_on__isnull=True).exists()
+    assert set(family.consents.values_list("given_by", flat=True)) == {""}
     assert Erasure.objects.filter(household_id=family.pk, ground="request").exists()
     assert AuditEvent.objects.filter(action="delete", household_id=family.pk).exists()
     with pytest.raises(ValidationError):
@@ -151,3 +153,24 @@ def test_restriction_needs_a_reason(personas, family):
         f"/privacy/households/{family.pk}/restrict/", {"reason": ""}, follow=True)
     assert response.status_code == 200
     assert "Write why processing is restricted." in response.content.decode()
+
+
+def test_erasure_of_a_household_referred_to_the_municipality(personas, family, org):
+    from samspil.core.models import Organisation
+    from samspil.partners.models import Partner
+    from samspil.partners.tests.factories import refer
+
+    coordinator = personas["coordinator"]
+    rodovre = Organisation.objects.create(name="Rødovre Kommune", kind="municipality",
+                                          municipality_id="0175")
+    job_centre = Partner.objects.create(organisation=org, kind="job_centre", name="Jobcenter",
+                                        municipality_id="0175", linked_organisation=rodovre)
+    household_services.consent_record(
+        actor=coordinator, household=family, person=None, purpose="municipality",
+        given_by="Anna Hemmeligsen", given_on="2026-01-05", note="")
+    referral = refer(coordinator, family, job_centre, direction="out", help_kind="job_support",
+                     sent_on=datetime.date(2026, 6, 1), consent_given_on=datetime.date(2026, 6, 1))
+    services.household_erase(actor=personas["org_admin"], household=family)
+    referral.refresh_from_db()
+    assert referral.consent_given_by == "" and referral.message == ""
+    assert referral.municipality_consent.withdrawn_on is not None
