@@ -199,7 +199,7 @@ def measure_api(root: Path, results: Path, args) -> bool:
     load_start = _load()
     user = seeded.coordinator
     _, key = api_services.token_create(actor=user, name="benchmark")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")  # as bench/measure.py (DEBUG off: ALLOWED_HOSTS)
     headers = {"Authorization": f"Bearer {key}"}
     branch = user.branches.first().pk
     rows = []

@@ -193,12 +193,31 @@ def _norm_address(address: str) -> str:
     return re.sub(r"[\s,.]+", " ", address.lower()).strip()
 
 
+@dataclass(slots=True)
+class Member:
+    """A member as the file gives it: a light row (a Person is made only when it is written)."""
+
+    role: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: datetime.date | None = None
+    gender: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def person(self, household: Household) -> Person:
+        return Person(household=household, role=self.role, first_name=self.first_name,
+                      last_name=self.last_name, birth_date=self.birth_date, gender=self.gender)
+
+
 @dataclass
 class HouseholdPlan:
     key: str
     row: int
     household: Household
-    members: list[Person] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
     duplicate_of: tuple[int, str, str] | None = None
 
 
@@ -248,7 +267,7 @@ def _check_households(table: Table, progress: Progress, problems: Problems
                 except ValidationError:
                     problems.add(row, headers["email"], email, _("Enter a valid email address."))
             plan = plans[key] = HouseholdPlan(key=key, row=row, household=household)
-        person = Person()
+        person = Member()
         role = ROLES.get(cells.get("role", "").lower())
         if role is None:
             problems.add(row, headers["role"], cells.get("role", ""),
@@ -312,20 +331,14 @@ def _find_duplicates(job: ImportJob, plans: list[HouseholdPlan]) -> None:
 def _write_households(actor: User, job: ImportJob, plans: list[HouseholdPlan],
                       progress: Progress) -> dict:
     new = [p for p in plans if p.duplicate_of is None]
-    now = timezone.now()
     for plan in new:
         h = plan.household
-        h.created_at = h.updated_at = now
-        for m in plan.members:
-            m.created_at = m.updated_at = now
         h.display_name, h.search_text = search_fields(h, plan.members)
     progress(90, _("Writing households"))
     Household.objects.bulk_create([p.household for p in new], batch_size=BATCH)
     people = []
     for plan in new:
-        for m in plan.members:
-            m.household = plan.household
-            people.append(m)
+        people.extend(m.person(plan.household) for m in plan.members)
     progress(94, _("Writing members"))
     Person.objects.bulk_create(people, batch_size=BATCH)
     progress(97, _("Writing the audit log"))

@@ -335,3 +335,47 @@ def test_ids_out_of_range_are_refused_with_the_usual_body(api_for, world):
         response = coordinator.get(path)
         assert response.status_code == 422, path
         assert response.json()["code"] == "invalid"
+
+
+def test_the_new_lists_run_a_fixed_number_of_queries(api_for, world, personas, branch):
+    """More activities, sign-ups, referrals and questionnaires: not one query more."""
+    import datetime as dt
+
+    from samspil.activities.tests import factories as activity_factories
+    from samspil.outcomes.tests import factories as outcome_factories
+    from samspil.partners.models import Partner
+    from samspil.partners.tests.factories import refer
+
+    client = api_for("coordinator")
+    activity = world["activity"]
+    paths = ["/api/v1/activities/", f"/api/v1/activities/{activity.pk}/signups",
+             f"/api/v1/activities/{activity.pk}/attendance", "/api/v1/referrals/",
+             "/api/v1/questionnaires/", "/api/v1/programmes/",
+             f"/api/v1/engagements/{world['engagement'].pk}/goals"]
+    client.get(paths[0])  # the token's "last used" is written once a minute at most
+
+    def counts():
+        out = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200, path
+            out.append(len(ctx.captured_queries))
+        return out
+
+    few = counts()
+    coordinator = personas["coordinator"]
+    partner = Partner.objects.create(organisation=branch.organisation, kind="school",
+                                     name="Vestskolen")
+    for i in range(3):
+        household = make_household(coordinator, branch, last=f"Flere{i}")
+        activity_factories.make_activity(branch, title=f"Café {i}",
+                                         sessions=(dt.date(2026, 5, 1),))
+        signup = activity_factories.signed_up(activity, household)
+        activity_factories.mark(activity.sessions.get(), signup.participants.first())
+        refer(coordinator, household, partner, direction="out", help_kind="school_support")
+        outcome_factories.answered(world["engagement"], household.members.first(), "who5",
+                                   "end", outcome_factories.who5(60), dt.date(2026, 5, 2 + i)) \
+            if i == 0 else None
+        world["engagement"].goals.create(area="work", text=f"Skridt {i}")
+    assert counts() == few
+    assert max(few) <= 8
