@@ -107,6 +107,13 @@ def test_a_coordinator_screens_decides_delivers_and_follows_up(page: Page):
     expect(page.get_by_role("status")).to_contain_text(
         text("The answer has been saved.", exact=False))
     journey.check(page, "follow-up")
+    # The household page shows the aid and the follow-up help.
+    page.get_by_role("link", name=text("The household")).click()
+    aid = page.get_by_role("region", name=text("Christmas aid"))
+    expect(aid).to_contain_text(text("Family camp", exact=False))
+    expect(aid).to_contain_text(text("Took part", exact=False))
+    journey.check(page, "household-christmas-aid")
+    page.go_back()
 
     page.get_by_role("link", name=text("Screening queue")).click()
     page.get_by_role("navigation", name=text("The round")).get_by_role(

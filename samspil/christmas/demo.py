@@ -11,8 +11,11 @@ import datetime
 import random
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from samspil.activities.models import Activity, Network
+from samspil.activities.services import network_member_add
 from samspil.christmas import services
 from samspil.christmas.models import Round
 from samspil.core.models import Organisation, Postcode, Role, User
@@ -101,14 +104,39 @@ def seed(organisation: Organisation, *, seed_value: int = 2028, count: int = 48)
             services.delivery_register(actor=admin, application=application,
                                        delivery=["handed_out", "sent", "not_collected"][n % 3])
         if n < 8 and application.consent_followup:
-            offer = services.followup_offer(actor=admin, application=application,
-                                            kind=kinds[n % len(kinds)],
-                                            offered_on=now.date())
+            kind = kinds[n % len(kinds)]
             response = ["accepted", "accepted", "declined", "pending"][n % 4]
+            link = _demo_link(organisation, application, kind)
+            offer = services.followup_offer(actor=admin, application=application, kind=kind,
+                                            offered_on=now.date(), **link)
             services.followup_update(actor=admin, offer=offer, response=response,
                                      took_part=True if response == "accepted" and n % 2 == 0
                                      else None)
+            if response == "accepted" and "network" in link:
+                # Joined the network: the report counts it as taking part.
+                try:
+                    network_member_add(actor=admin, network=link["network"],
+                                       household=application.household,
+                                       joined_on=now.date())
+                except ValidationError:
+                    pass
     for application in [a for a in applications[2:] if not a.eligible][:3]:
         services.application_reject(actor=admin, application=application,
                                     reason="Opfylder ikke rundens betingelser")
     return round
+
+
+def _demo_link(organisation: Organisation, application, kind: str) -> dict:
+    """A network of the family's branch for a network offer, a family camp (of the branch if
+    it has one) for a camp offer, when the activities demo made them."""
+    if kind == "network":
+        network = Network.objects.filter(organisation=organisation,
+                                         branch_id=application.branch_id,
+                                         ended_on__isnull=True).order_by("id").first()
+        return {"network": network} if network else {}
+    if kind == "camp":
+        camps = Activity.objects.filter(organisation=organisation, kind__code="family_camp")
+        activity = (camps.filter(branch_id=application.branch_id).order_by("id").first()
+                    or camps.order_by("id").first())
+        return {"activity": activity} if activity else {}
+    return {}

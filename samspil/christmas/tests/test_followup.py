@@ -240,3 +240,26 @@ def test_the_page_refuses_an_activity_the_coordinator_cannot_see(personas, org, 
         {"kind": "camp", "offered_on": "2026-12-20", "activity": elsewhere.pk})
     assert response.status_code == 400
     assert not application.offers.exists()
+
+
+def test_the_household_page_shows_the_christmas_aid(personas, org, branch, round):
+    coordinator = personas["coordinator"]
+    application = _grant(coordinator, make_application(round), "handed_out")
+    camp, day = _activity(org, branch, title="Vinterlejr")
+    services.followup_offer(actor=coordinator, application=application, kind="camp",
+                            offered_on=OFFERED, activity=camp)
+    _attend(camp, day, application.household, present=True)
+    url = reverse("households:detail", args=[application.household_id])
+    page = client_for(coordinator).get(url).content.decode()
+    assert 'id="h-christmas-aid"' in page and "Julehjælp 2026" in page
+    assert "Family camp (Vinterlejr)" in page and "Took part" in page
+    assert reverse("christmas:application", args=[application.pk]) in page
+
+
+def test_a_household_without_christmas_aid_has_no_section(personas, branch):
+    from samspil.conftest import make_household
+
+    household = make_household(personas["coordinator"], branch)
+    page = client_for(personas["coordinator"]).get(
+        reverse("households:detail", args=[household.pk])).content.decode()
+    assert 'id="h-christmas-aid"' not in page

@@ -284,3 +284,6 @@ def test_the_demo_has_a_round_in_progress_with_every_state(db):
     deliveries = set(round.applications.values_list("delivery", flat=True))
     assert {"handed_out", "sent", "not_collected"} <= deliveries
     assert round.applications.filter(offers__took_part=True).exists()
+    # Offers that point to the activities demo's networks and camps.
+    assert round.applications.filter(offers__network__isnull=False).exists()
+    assert round.applications.filter(offers__activity__isnull=False).exists()
