@@ -38,6 +38,12 @@ def _organisation_of(sender, instance) -> int | None:
 
 
 def _changed(sender, instance, **kwargs):
+    if (kwargs.get("created") and sender._meta.label == "christmas.Application"
+            and getattr(instance, "household_id", None) is None):
+        # A new public application counts for no KPI until it is granted (a later save), so
+        # the public form's post does no work for the stored figures.
+        return
+
     def later():
         from samspil.outcomes import services
 
