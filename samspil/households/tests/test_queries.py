@@ -22,8 +22,8 @@ LIST_QUERIES = 5  # + count, one page of households (postcode, branch joined), t
 # An audit row is two queries: the chain's head (hash of the newest entry), then the insert.
 SEARCH_QUERIES = 7  # the list's 5 + the search's audit row
 # + household (postcode, branch joined), audit row, latest assessment, its ratings, members,
-# consents (person joined), municipality
-DETAIL_QUERIES = 10
+# consents (person joined), municipality, its Christmas-aid applications (christmas section)
+DETAIL_QUERIES = 11
 MEMBERS_QUERIES = 6  # + household, audit row, members for the formset
 CONSENTS_QUERIES = 7  # + household, audit row, consents (person joined), members for the select
 NEEDS_QUERIES = 7  # + household, audit row, assessments (assessor joined), their ratings
