@@ -107,6 +107,15 @@ def link_for_bulk_insert(events: list[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
+def bulk_append(events: list[AuditEvent], *, batch_size: int | None = None) -> None:
+    """Link many unsaved events to the chain and insert them, under the chain's lock (imports):
+    the lock is held until the caller's transaction commits, as for append()."""
+    with _local_lock, transaction.atomic(savepoint=False):
+        _lock_chain()
+        link_for_bulk_insert(events)
+        AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
 @dataclass
 class Verification:
     ok: bool

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samspil.core import audit_chain
 from samspil.core.contact import phone_from_input
 from samspil.core.models import AuditEvent, Branch, Postcode, User
 from samspil.core.selectors import branch_list_for
@@ -342,7 +343,7 @@ def _write_households(actor: User, job: ImportJob, plans: list[HouseholdPlan],
     progress(94, _("Writing members"))
     Person.objects.bulk_create(people, batch_size=BATCH)
     progress(97, _("Writing the audit log"))
-    AuditEvent.objects.bulk_create([
+    audit_chain.bulk_append([
         AuditEvent(actor=actor, organisation_id=actor.organisation_id, action=Action.CREATE,
                    object_type="households.household", object_id=str(p.household.pk),
                    household_id=p.household.pk, summary=f"import {job.pk}", purpose="import")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from samspil.conftest import client_for, make_household
+from samspil.core import audit_chain
 from samspil.core.models import AuditEvent
 from samspil.engagements.models import Engagement
 from samspil.engagements.tests.factories import make_volunteer
@@ -68,6 +69,7 @@ def test_the_example_file_maps_itself_and_imports(coordinator, branch):
     assert [p.first_name for p in anna.members.order_by("id")] == ["Anna", "Liva"]
     assert AuditEvent.objects.filter(object_type="households.household", action="create",
                                      purpose="import").count() == 2
+    assert audit_chain.verify().ok  # the bulk-inserted audit rows are linked into the chain
     assert bytes(ImportJob.objects.get().content) == b""  # the file is not kept
 
 
