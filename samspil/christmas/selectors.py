@@ -19,11 +19,21 @@ from samspil.christmas.models import (
     Overlap,
     Round,
 )
+from samspil.core import rows
 from samspil.core.models import Role, User
 from samspil.engagements.models import Engagement
 
 CHRISTMAS_ROLES = (Role.ORG_ADMIN, Role.COORDINATOR)
 ROUND_ADMIN_ROLES = (Role.ORG_ADMIN,)
+
+
+def public_round(*, slug: str, for_post: bool) -> Round | None:
+    """The round of a public form's address (no login, so no scoping: the slug is the key).
+    The post, a round's hot path, reads it without the ORM's query compilation and without
+    the organisation (a good post only redirects); a page that is shown gets both."""
+    if for_post:
+        return rows.get_by(Round, "slug", slug)
+    return Round.objects.select_related("organisation").filter(slug=slug).first()
 
 
 def round_list_for(*, user: User) -> QuerySet[Round]:

@@ -60,11 +60,9 @@ RECEIPT_MAX_AGE = 30 * 60  # the receipt page works for half an hour after submi
 
 @sensitive_post_parameters("cpr")
 def apply(request, slug: str):
-    # The organisation's name is shown only on a page that is rendered, not on the redirect a
-    # good post gets: no join for the post.
-    rounds = Round.objects if request.method == "POST" else Round.objects.select_related(
-        "organisation")
-    round = get_object_or_404(rounds, slug=slug)
+    round = selectors.public_round(slug=slug, for_post=request.method == "POST")
+    if round is None:
+        raise Http404
     now = timezone.now()
     context = {"round": round}
     if not round.is_open(now):

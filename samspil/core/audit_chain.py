@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from samspil.core import rows
 from samspil.core.models import AuditCheckpoint, AuditEvent
 
 # Any constant: the key of the advisory lock that serialises appends on PostgreSQL.
@@ -69,12 +70,6 @@ def checkpoint_signature(*, last_id: int, last_hash: str, deleted: int) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-
-
 def _head_hash() -> str:
     """The newest entry's hash, else the newest checkpoint's: always one query."""
     with connection.cursor() as cursor:
@@ -85,22 +80,37 @@ def _head_hash() -> str:
         return cursor.fetchone()[0]
 
 
+def _lock_and_read_head() -> str:
+    """Take the chain's lock (PostgreSQL: held until the transaction ends) and read its head.
+
+    On PostgreSQL both happen in one statement, the function of migration 0006 (its read gets
+    a snapshot taken after the lock is granted); on SQLite the process-wide lock the callers
+    hold is the only lock."""
+    if connection.vendor != "postgresql":
+        return _head_hash()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT samspil_audit_chain_head(%s)", [ADVISORY_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
 def append(event: AuditEvent) -> AuditEvent:
     """Link the (unsaved) event to the chain and insert it."""
     # No savepoint: the append is one statement after the lock, and the caller's transaction
     # (if any) decides about both.
     with _local_lock, transaction.atomic(savepoint=False):
-        _lock_chain()
-        event.prev_hash = _head_hash()
+        event.prev_hash = _lock_and_read_head()
         event.hash = entry_hash(event, event.prev_hash)
-        event.save(force_insert=True)
+        rows.insert(event)
     return event
 
 
 def link_for_bulk_insert(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain unsaved events for one bulk_create (seeding, benchmarks) in list order. The caller
     must be the only writer while it runs (no lock is held across the bulk insert)."""
-    prev = _head_hash()
+    return _link(events, _head_hash())
+
+
+def _link(events: list[AuditEvent], prev: str) -> list[AuditEvent]:
     for event in events:
         event.prev_hash = prev
         event.hash = prev = entry_hash(event, prev)
@@ -111,8 +121,7 @@ def bulk_append(events: list[AuditEvent], *, batch_size: int | None = None) -> N
     """Link many unsaved events to the chain and insert them, under the chain's lock (imports):
     the lock is held until the caller's transaction commits, as for append()."""
     with _local_lock, transaction.atomic(savepoint=False):
-        _lock_chain()
-        link_for_bulk_insert(events)
+        _link(events, _lock_and_read_head())
         AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
@@ -138,10 +147,10 @@ def verify(*, batch: int = 5000) -> Verification:
     checked = 0
     last_id = start
     while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
-        if not rows:
+        entries = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not entries:
             break
-        for event in rows:
+        for event in entries:
             if event.prev_hash != prev:
                 return Verification(False, checked, event.pk,
                                     "does not point to the entry before it (deleted or inserted)")
@@ -156,7 +165,7 @@ def verify(*, batch: int = 5000) -> Verification:
 def prune(*, before: datetime.datetime, dry_run: bool = False) -> int:
     """Delete entries older than ``before`` (a prefix of the chain), leaving a checkpoint."""
     with _local_lock, transaction.atomic():
-        _lock_chain()
+        _lock_and_read_head()
         newest_old = (AuditEvent.objects.filter(at__lt=before).order_by("-id")
                       .values_list("id", flat=True).first())
         if newest_old is None:

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from samspil.conftest import AUDIT_LOCK, client_for
+from samspil.conftest import client_for
 from samspil.engagements.matching import services
 from samspil.engagements.matching.tests import factories as f
 
@@ -16,7 +16,7 @@ from samspil.engagements.matching.tests import factories as f
 # + the engagement (scoped), its audit row; the engagement's row, children and latest needs;
 # the volunteers within 40 km (with their family time), their certificates and load; the
 # suggested volunteers' names.
-SUGGESTIONS_QUERIES = 12 + AUDIT_LOCK  # with the audit chain's head (core/audit_chain.py)
+SUGGESTIONS_QUERIES = 12  # with the audit chain's head (core/audit_chain.py)
 # With fewer than ten suitable volunteers within 40 km, the volunteers, certificates and load
 # are read again within 120 km, then for the whole organisation.
 SUGGESTIONS_QUERIES_WIDENED = SUGGESTIONS_QUERIES + 2 * 3
@@ -24,7 +24,7 @@ SUGGESTIONS_QUERIES_WIDENED = SUGGESTIONS_QUERIES + 2 * 3
 INDEX_QUERIES = 6
 # + the plan (with counts), count and one page of proposals (engagement, household, parent,
 # volunteer, branch and postcode joined), the audit row.
-PLAN_QUERIES = 7 + AUDIT_LOCK  # with the audit chain's head
+PLAN_QUERIES = 7  # with the audit chain's head
 
 
 def add_volunteers(branch, count: int, start: int = 0) -> None:
