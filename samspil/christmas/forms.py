@@ -20,7 +20,7 @@ from samspil.christmas.models import (
 from samspil.christmas.rules import age_on, children_under_18
 from samspil.core.contact import phone_from_input, postcode_from_input
 from samspil.core.models import Municipality, Postcode
-from samspil.core.public_forms import PublicForm
+from samspil.core.public_forms import PublicForm, light_copies
 from samspil.households import cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,6 +49,7 @@ def cached_postcode(raw: str) -> Postcode:
     return postcode
 
 
+@light_copies
 class ApplicationForm(PublicForm):
     """The public Christmas-aid application: phone first, no login."""
 

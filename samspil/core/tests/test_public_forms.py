@@ -172,3 +172,25 @@ def test_behind_one_proxy_the_last_forwarded_hop_is_the_client():
     # The client wrote the first entry itself; nginx appended the real address.
     request = _post("10.0.0.1", "1.2.3.4, 203.0.113.9")
     assert public_forms.client_address(request) == "203.0.113.9"
+
+
+@public_forms.light_copies
+class LightForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=50,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+
+
+def test_light_copies_keep_each_forms_fields_and_widget_attributes_its_own():
+    first, second = LightForm(), LightForm()
+    assert first.fields["name"] is not second.fields["name"]
+    assert first.fields["name"].widget is not second.fields["name"].widget
+    first.fields["name"].required = False
+    first.fields["name"].widget.attrs["autocomplete"] = "off"
+    first.fields["kind"].choices = [("a", "A")]
+    assert second.fields["name"].required
+    assert second.fields["name"].widget.attrs["autocomplete"] == "name"
+    assert [c[0] for c in second.fields["kind"].choices] == ["a", "b"]
+    assert 'value="b"' not in str(first["kind"]) and 'value="b"' in str(second["kind"])
+    bound = LightForm({"name": "x" * 51, "kind": "c"})
+    assert set(bound.errors) == {"name", "kind"}
