@@ -325,6 +325,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "samspil.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "samspil.security.lockout.client_ip"  # honours the trusted proxies
+AXES_USERNAME_CALLABLE = "samspil.security.lockout.username"  # never a CPR number in the tables
 AXES_HTTP_RESPONSE_CODE = 429
 # Content security policy (django-csp): scripts and styles only from Samspil's own static files,
 # no inline scripts, no eval, no other sites; pages cannot be framed.

@@ -93,3 +93,19 @@ def test_a_login_without_a_request_still_checks_the_password(coordinator):
     client = Client()
     assert client.login(username=coordinator.username, password=PASSWORD)
     assert not Client().login(username=coordinator.username, password="wrong-password-1")
+
+
+def test_a_cpr_number_typed_as_username_is_never_stored_but_still_locks_out(coordinator):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    for _ in range(4):
+        assert attempt("010190-1234", "wrong-password-1").status_code == 200
+    assert attempt("010190-1234", "wrong-password-1").status_code == 429
+    stored = list(AccessAttempt.objects.values_list("username", flat=True)) + list(
+        AccessFailureLog.objects.values_list("username", flat=True))
+    assert stored and all("0101901234" not in (u or "").replace("-", "") for u in stored)
+    assert len(set(AccessAttempt.objects.values_list("username", flat=True))) == 1
+    # Another number is counted on its own; an ordinary username is stored as typed.
+    assert attempt("020290-1234", "wrong-password-1").status_code == 200
+    attempt("nobody-here", "wrong-password-1")
+    assert AccessAttempt.objects.filter(username="nobody-here").exists()
