@@ -122,6 +122,7 @@ class IntakeFacts:
 # The database connections (psycopg's) on which intake_facts' statement is prepared.
 _PREPARED: weakref.WeakSet = weakref.WeakSet()
 _INTAKE_FACTS = "samspil_intake_facts"
+_NUMBERED: dict[str, tuple[str, str]] = {}  # the statement -> (its name, its $n form)
 _INTAKE_FACTS_TYPES = "bigint, bigint, bigint, integer, text, text, text, date, text, text"
 
 
@@ -157,14 +158,21 @@ def intake_facts(round: Round, *, first_name: str, last_name: str,
             # Planning this statement costs the database four times as much as running it:
             # prepared once per connection (a prepared statement outlives a rolled-back
             # transaction), then only executed.
-            raw = connection.connection
-            if raw not in _PREPARED:
+            # The name carries a hash of the statement, so a server connection a pooler hands
+            # on (with the statement of an older release prepared) never runs the wrong one.
+            if sql not in _NUMBERED:
                 n = iter(range(1, len(params) + 1))
                 numbered = re.sub(r"%s", lambda _m: f"${next(n)}", sql)
-                cursor.execute(f"PREPARE {_INTAKE_FACTS} ({_INTAKE_FACTS_TYPES}) AS {numbered}")
+                digest = hashlib.sha256(numbered.encode()).hexdigest()[:12]
+                _NUMBERED[sql] = (f"{_INTAKE_FACTS}_{digest}", numbered)
+            name, numbered = _NUMBERED[sql]
+            raw = connection.connection
+            if raw not in _PREPARED:
+                cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+                if cursor.fetchone() is None:
+                    cursor.execute(f"PREPARE {name} ({_INTAKE_FACTS_TYPES}) AS {numbered}")
                 _PREPARED.add(raw)
-            cursor.execute(f"EXECUTE {_INTAKE_FACTS} ({', '.join(['%s'] * len(params))})",
-                           params)
+            cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
         else:
             cursor.execute(sql, params)
         for kind, code, branch_id in cursor.fetchall():

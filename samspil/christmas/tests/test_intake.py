@@ -36,7 +36,7 @@ def test_a_post_takes_eight_queries_whatever_the_round_holds(round):
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) == 8, sql
     if connection.vendor == "postgresql":
-        assert any(s.startswith("EXECUTE samspil_intake_facts") for s in sql), sql
+        assert any(s.startswith("EXECUTE samspil_intake_facts_") for s in sql), sql
     assert not any("core_postcode" in s for s in sql)
     assert Application.objects.filter(first_name="Mette").count() == 1
 
@@ -110,3 +110,15 @@ def test_the_rate_limit_counts_outside_a_transaction():
 
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
     assert [rate_limited(request, scope="t") for _ in range(3)] == [False, False, True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_connection_that_already_has_the_statement_prepared_is_used_as_it_is(round):
+    # As a pooler's server connection would come: the statement prepared, this process unaware.
+    first = _facts(round)
+    services._PREPARED.discard(connection.connection)
+    assert _facts(round) == first
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                       "WHERE name LIKE 'samspil_intake_facts_%%'")
+        assert cursor.fetchone()[0] == 1
