@@ -41,3 +41,18 @@ def test_the_demo_has_volunteers_and_engagements_in_every_state(db):
     assert Meeting.objects.exists()
     frida = User.objects.get(username="frivillig").volunteer
     assert frida.engagements.filter(state="active").exists()
+
+
+def test_the_demo_prints_the_addresses_of_the_pages_families_see(db, client, capsys):
+    """The public pages need no login, so the demo says where they are; each address opens."""
+    import re
+
+    call_command("seed_demo", households=5)
+    out = capsys.readouterr().out
+    family_part = out.split("Pages for families (no login):", 1)[1]
+    urls = re.findall(r"(/christmas/apply/\S+/|/activities/join/\S+/)", family_part)
+    assert any(u.startswith("/christmas/apply/") for u in urls)
+    assert any(u.startswith("/activities/join/") for u in urls)
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 200, url

@@ -31,3 +31,24 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Two-factor login for the {len(with_totp)} staff users: the demo authenticator key "
             "is fixed; `manage.py demo_totp <username>` prints the current code.")
+        self._public_pages()
+
+    def _public_pages(self):
+        """The addresses of the pages families see (no login), so a tester can open them."""
+        from django.urls import reverse
+
+        from samspil.activities.models import Activity
+        from samspil.christmas.models import Round
+
+        rounds = Round.objects.order_by("-year", "name")
+        activities = Activity.objects.filter(public_signup=True).order_by("title")
+        if not rounds and not activities:
+            return
+        self.stdout.write("")
+        self.stdout.write("Pages for families (no login):")
+        for round in rounds:
+            url = reverse("christmas:apply", kwargs={"slug": round.slug})
+            self.stdout.write(f"  {round.name}: {url}")
+        for activity in activities:
+            url = reverse("activities:public_signup", kwargs={"key": activity.public_key})
+            self.stdout.write(f"  {activity.title}: {url}")
