@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from samspil.christmas.models import (
     Delivery,
@@ -218,7 +218,7 @@ class QueueFilterForm(forms.Form):
         ("granted", gettext_lazy("Granted")), ("rejected", gettext_lazy("Rejected"))])
     eligible = forms.ChoiceField(label=gettext_lazy("Eligibility check"), required=False,
                                  choices=[("", gettext_lazy("All")),
-                                          ("yes", gettext_lazy("Eligible")),
+                                          ("yes", pgettext_lazy("christmas aid", "Eligible")),
                                           ("no", gettext_lazy("Not eligible"))])
     branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), required=False, queryset=None,
                                     empty_label=gettext_lazy("All branches"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samspil.christmas.models import (
     Application,
@@ -18,7 +19,7 @@ from samspil.christmas.selectors import participation
 
 STAGES = [
     ("applications", _("Applications")),
-    ("eligible", _("Eligible")),
+    ("eligible", pgettext_lazy("christmas aid", "Eligible")),
     ("granted", _("Granted")),
     ("delivered", _("Delivered")),
     ("offered", _("Offered follow-up")),

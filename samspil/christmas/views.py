@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -362,7 +362,9 @@ def duplicates_detect(request, pk: int):
 
     round = round_or_404(request, pk)
     created = duplicate_detection.detect_for_round(actor=request.user, round=round)
-    messages.success(request, _("%(n)s new likely duplicates found.") % {"n": created})
+    messages.success(request, ngettext("%(n)s new likely duplicate found.",
+                                       "%(n)s new likely duplicates found.", created)
+                     % {"n": created})
     return redirect("christmas:duplicates", pk=round.pk)
 
 

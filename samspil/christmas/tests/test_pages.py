@@ -287,3 +287,22 @@ def test_the_demo_has_a_round_in_progress_with_every_state(db):
     # Offers that point to the activities demo's networks and camps.
     assert round.applications.filter(offers__network__isnull=False).exists()
     assert round.applications.filter(offers__activity__isnull=False).exists()
+
+
+def test_the_queue_speaks_plain_danish_about_budget_and_eligibility(personas, round):
+    """Issue 19: the remaining budget read "Stoppet" (the network's "left") and eligible
+    applications "Med i opgørelsen" (an outcomes term); one duplicate was "1 nye ... dubletter"."""
+    make_application(round)
+    client = client_for(personas["coordinator"], "da")
+    body = client.get(reverse("christmas:queue", args=[round.pk])).content.decode()
+    assert "Tilbage af budgettet" in body and "Stoppet" not in body
+    assert "Opfylder betingelserne" in body and "Med i opgørelsen" not in body
+
+
+@pytest.mark.parametrize("n, text", [(1, "1 ny mulig dublet fundet."),
+                                     (2, "2 nye mulige dubletter fundet.")])
+def test_the_duplicate_count_has_danish_plural_forms(personas, round, monkeypatch, n, text):
+    monkeypatch.setattr(duplicates, "detect_for_round", lambda **kwargs: n)
+    client = client_for(personas["coordinator"], "da")
+    response = client.post(reverse("christmas:detect", args=[round.pk]), follow=True)
+    assert text in response.content.decode()
