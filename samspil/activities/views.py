@@ -98,8 +98,9 @@ def activity_list(request):
     activities = list(selectors.activity_list_for(user=request.user)
                       .order_by("-first_date", "-id")[:200])
     return render(request, "activities/list.html", {
-        "upcoming": [a for a in activities if a.first_date is None or a.first_date >= today],
-        "past": [a for a in activities if a.first_date is not None and a.first_date < today],
+        # An activity with a session today or later is still on, however long ago it began.
+        "upcoming": [a for a in activities if a.last_date is None or a.last_date >= today],
+        "past": [a for a in activities if a.last_date is not None and a.last_date < today],
         "tab": "activities",
     })
 

@@ -304,3 +304,24 @@ def test_the_figures_count_networks_reach_and_several_offers(personas, branch, o
     # A: network + activity; B: activity + engagement: both in more than one offer.
     assert re.search(r'<th scope="row">Rødovre</th><td>2</td><td>2</td>', body)
     assert "<svg" in body
+
+
+def test_the_overview_counts_places_once_and_lists_a_running_series_as_running(coordinator,
+                                                                               branch):
+    """Issue 19: a weekly café with sessions before and after today was listed as held, its places
+    read "60 of 10" (each place counted once per session) and its waiting list three times."""
+    week = datetime.timedelta(days=7)
+    cafe = make_activity(branch, title="Ugentlig café", capacity=10,
+                         sessions=(TODAY - 2 * week, TODAY - week, TODAY, TODAY + week))
+    held = make_activity(branch, title="Afholdt lejr", capacity=8,
+                         sessions=(TODAY - 3 * week, TODAY - 2 * week))
+    for n in range(3):
+        signed_up(cafe, make_household(coordinator, branch, last=f"Café{n}"))
+    signed_up(cafe, make_household(coordinator, branch, last="Venter"), status="waiting")
+    signed_up(held, make_household(coordinator, branch, last="Lejr"))
+    body = client_for(coordinator).get(reverse("activities:list")).content.decode()
+    upcoming, past = body.split("Ugentlig café")[1], body.split("Afholdt lejr")[1]
+    past_heading = body.index(">Past</h2>")
+    assert body.index("Ugentlig café") < past_heading < body.index("Afholdt lejr")
+    assert re.search(r"<td>3 / 10</td>\s*<td>1</td>", upcoming)
+    assert re.search(r"<td>1 / 8</td>\s*<td>0</td>", past)
